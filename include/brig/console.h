@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* process.terminal: a pty whose master goes to the caller over --console-socket. */
+#ifndef BRIG_CONSOLE_H
+#define BRIG_CONSOLE_H
+
+#include "brig/error.h"
+#include "brig/spec.h"
+
+/* Connect to the console socket (AF_UNIX, SOCK_STREAM) on the host side, before pivot. */
+int console_socket_connect(const char *path, int *ret_fd, brig_error **err);
+
+/*
+ * Inside the container (devpts mounted, after pivot): open a new pty, size it from
+ * process.consoleSize, send the master over `socket_fd` (SCM_RIGHTS, as runc does), make the
+ * slave the controlling terminal and stdin/stdout/stderr.
+ */
+int console_setup(int socket_fd, const struct spec_process *proc, brig_error **err);
+
+#endif

@@ -6,8 +6,7 @@
 #include "brig/error.h"
 #include "brig/spec.h"
 
-/* Is `name` ("CAP_SYS_ADMIN") a capability this libcap/kernel knows? */
-int caps_from_name(const char *name, int *ret_cap);
+/* Names are validated by the spec parser (libcap's cap_from_name); unknown ones never get here. */
 
 /* Trim the bounding set to c->bounding (every cap up to /proc/sys/kernel/cap_last_cap). NULL c: drop all. */
 int caps_drop_bounding(const struct spec_capabilities *c, brig_error **err);

@@ -24,7 +24,7 @@ SAN_FLAGS :=
 endif
 
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter \
+CFLAGS  += -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter \
            -fstack-protector-strong -D_FORTIFY_SOURCE=2 -D_GNU_SOURCE \
            -DBRIG_VERSION=\"$(VERSION)\" -DBRIG_HOOKS_DIR=\"$(LIBEXECDIR)/brig/hooks\" \
            -Iinclude $(shell $(PKG_CONFIG) --cflags $(DEPS)) $(SAN_FLAGS)

@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * `create`: validate the bundle, make the state directory and cgroup, clone the container's
+ * init into its namespaces and drive it through setup until it waits for `start`. On any
+ * failure everything made so far is undone: no state dir, cgroup or process is left.
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "brig/cgroup.h"
+#include "brig/cleanup.h"
+#include "brig/console.h"
+#include "brig/container.h"
+#include "brig/hooks.h"
+#include "brig/sync.h"
+#include "brig/util.h"
+
+/* What create has made so far, so a failure can take exactly that back. */
+struct creation {
+        const struct runtime_options *rt;
+        const char *id;
+        int state_fd;
+        struct brig_cgroup *cgroup;
+        pid_t pid;
+};
+
+static void creation_undo(struct creation *c)
+{
+        brig_error *ignored = NULL;
+
+        if (c->pid > 0) {
+                kill(c->pid, SIGKILL);
+                waitpid(c->pid, NULL, 0);
+        }
+        if (c->cgroup != NULL)
+                cgroup_destroy(c->cgroup, &ignored);
+        brig_error_free(&ignored);
+        if (c->state_fd >= 0) {
+                state_dir_remove(c->rt->root, c->id, &ignored);
+                brig_error_free(&ignored);
+        }
+}
+
+static int resolve_bundle(const char *bundle, char **ret, brig_error **err)
+{
+        char *abs = realpath(bundle != NULL ? bundle : ".", NULL);
+
+        if (abs == NULL)
+                return brig_syserr(err, "bundle `%s`", bundle != NULL ? bundle : ".");
+        *ret = abs;
+        return 0;
+}
+
+static int resolve_rootfs(const char *bundle, const struct brig_spec *spec, char **ret, brig_error **err)
+{
+        _cleanup_free_ char *joined = NULL;
+        struct stat st;
+        char *abs;
+
+        if (spec->root.path == NULL)
+                return brig_err(err, "config.json: root.path: missing");
+        joined = spec->root.path[0] == '/' ? xstrdup(spec->root.path) : xasprintf("%s/%s", bundle, spec->root.path);
+        abs = realpath(joined, NULL);
+        if (abs == NULL)
+                return brig_syserr(err, "config.json: root.path: `%s`", joined);
+        if (stat(abs, &st) < 0 || !S_ISDIR(st.st_mode)) {
+                free(abs);
+                return brig_err(err, "config.json: root.path: `%s` is not a directory", joined);
+        }
+        *ret = abs;
+        return 0;
+}
+
+static int check_console(const struct brig_spec *spec, const struct create_options *opts, int *ret_fd,
+                         brig_error **err)
+{
+        *ret_fd = -1;
+        if (!spec->process->terminal)
+                return 0;
+        if (opts->console_socket == NULL)
+                return brig_err(err, "config.json: process.terminal: needs --console-socket to pass the terminal");
+        return console_socket_connect(opts->console_socket, ret_fd, err);
+}
+
+static int check_preserved_fds(int n, brig_error **err)
+{
+        if (n < 0)
+                return brig_err(err, "--preserve-fds: must not be negative");
+        for (int fd = 3; fd < 3 + n; fd++)
+                if (fcntl(fd, F_GETFD) < 0)
+                        return brig_syserr(err, "--preserve-fds: fd %d", fd);
+        return 0;
+}
+
+static pid_t clone_init(const struct ns_plan *ns, int cgroup_fd)
+{
+        struct clone_args args = {
+                .flags = ns->clone_flags,
+                .exit_signal = SIGCHLD,
+        };
+
+        if (cgroup_fd >= 0) {
+                args.flags |= CLONE_INTO_CGROUP;
+                args.cgroup = (uint64_t) cgroup_fd;
+        }
+        return (pid_t) syscall(SYS_clone3, &args, sizeof(args));
+}
+
+static int spawn_init(struct init_context *ctx, struct creation *c, int *ret_sync, brig_error **err)
+{
+        _cleanup_close_ int saved_pidns = -1;
+        int sv[2];
+        pid_t pid;
+
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+                return brig_syserr(err, "socketpair");
+        if (ns_enter_pid_for_children(&ctx->ns, &saved_pidns, err) < 0)
+                goto fail;
+        pid = clone_init(&ctx->ns, cgroup_clone_fd(c->cgroup));
+        if (pid < 0) {
+                brig_syserr(err, "clone the container's init");
+                ns_restore_pid_for_children(saved_pidns, err);
+                goto fail;
+        }
+        if (pid == 0) {
+                close(sv[0]);
+                ctx->sync_fd = sv[1];
+                container_init(ctx);
+        }
+        c->pid = pid;
+        close(sv[1]);
+        *ret_sync = sv[0];
+        return ns_restore_pid_for_children(saved_pidns, err);
+fail:
+        close(sv[0]);
+        close(sv[1]);
+        return -1;
+}
+
+static int run_runtime_hooks(const struct brig_spec *spec, const char *state_json, brig_error **err)
+{
+        if (hooks_run(spec->hooks.prestart, spec->hooks.n_prestart, "prestart", state_json, err) < 0)
+                return -1;
+        return hooks_run(spec->hooks.create_runtime, spec->hooks.n_create_runtime, "createRuntime", state_json,
+                         err);
+}
+
+/* The runtime's half of the handshake in sync.h. */
+static int drive_init(const struct init_context *ctx, struct creation *c, int sync_fd,
+                      struct container_state *st, brig_error **err)
+{
+        const struct brig_spec *spec = ctx->spec;
+        _cleanup_free_ char *state_json = NULL;
+
+        if ((ctx->ns.clone_flags & CLONE_NEWUSER) && ns_write_id_mappings(c->pid, spec->linux, err) < 0)
+                return -1;
+        if (c->cgroup != NULL && cgroup_clone_fd(c->cgroup) < 0 && cgroup_enter(c->cgroup, c->pid, err) < 0)
+                return -1;
+        st->pid = c->pid;
+        st->pid_start_time = process_start_time(c->pid);
+        state_json = state_to_json(st, STATUS_CREATING, false);
+        if (sync_send(sync_fd, SYNC_GO, err) < 0 || sync_send_string(sync_fd, state_json, err) < 0)
+                return -1;
+        if (spec->hooks.n_prestart > 0 || spec->hooks.n_create_runtime > 0) {
+                if (sync_expect(sync_fd, SYNC_RUN_HOOKS, err) < 0)
+                        return -1;
+                if (run_runtime_hooks(spec, state_json, err) < 0) {
+                        sync_send_error(sync_fd, *err);
+                        return -1;
+                }
+                if (sync_send(sync_fd, SYNC_HOOKS_DONE, err) < 0)
+                        return -1;
+        }
+        return sync_expect(sync_fd, SYNC_READY, err);
+}
+
+static int make_cgroup(const struct runtime_options *rt, const char *id, const struct brig_spec *spec,
+                       struct creation *c, char **ret_path, brig_error **err)
+{
+        const struct spec_linux *l = spec->linux;
+
+        if (cgroup_resolve_path(l != NULL ? l->cgroups_path : NULL, id, rt->systemd_cgroup, ret_path, err) < 0)
+                return -1;
+        if (cgroup_create(*ret_path, &c->cgroup, err) < 0)
+                return -1;
+        if (l != NULL && l->resources != NULL && cgroup_apply_resources(c->cgroup, l->resources, err) < 0)
+                return -1;
+        return 0;
+}
+
+static void copy_annotations(const struct brig_spec *spec, struct container_state *st)
+{
+        st->annotations = xmalloc0(spec->n_annotations * sizeof(*st->annotations));
+        for (size_t i = 0; i < spec->n_annotations; i++) {
+                st->annotations[i].key = xstrdup(spec->annotations[i].key);
+                st->annotations[i].value = xstrdup(spec->annotations[i].value);
+        }
+        st->n_annotations = spec->n_annotations;
+}
+
+/* Hooks that run after `create` returns need the config: keep a copy next to the state. */
+static int save_config_for_hooks(int state_fd, const char *bundle, const struct brig_spec *spec, brig_error **err)
+{
+        _cleanup_free_ char *path = NULL, *text = NULL;
+        size_t len;
+
+        if (spec->hooks.n_poststart == 0 && spec->hooks.n_poststop == 0)
+                return 0;
+        path = xasprintf("%s/config.json", bundle);
+        if (read_file_at(AT_FDCWD, path, &text, &len, err) < 0)
+                return -1;
+        return write_file_atomic_at(state_fd, STATE_CONFIG, text, len, err);
+}
+
+static int write_pid_file(const char *path, pid_t pid, brig_error **err)
+{
+        _cleanup_free_ char *tmp = NULL, *text = NULL;
+
+        if (path == NULL)
+                return 0;
+        tmp = xasprintf("%s.brig-tmp", path);
+        text = xasprintf("%d", pid);
+        if (write_file_at(AT_FDCWD, tmp, text, strlen(text), 0644, err) < 0)
+                return brig_error_wrap(err, "--pid-file");
+        if (rename(tmp, path) < 0) {
+                int r = brig_syserr(err, "--pid-file: rename to `%s`", path);
+                unlink(tmp);
+                return r;
+        }
+        return 0;
+}
+
+static int create_in_state_dir(struct init_context *ctx, struct creation *c, struct container_state *st,
+                               brig_error **err)
+{
+        _cleanup_close_ int sync_fd = -1;
+
+        if (mkfifoat(c->state_fd, STATE_FIFO, 0600) < 0)
+                return brig_syserr(err, "create `%s`", STATE_FIFO);
+        if (make_cgroup(c->rt, c->id, ctx->spec, c, &st->cgroup_path, err) < 0)
+                return -1;
+        if (spawn_init(ctx, c, &sync_fd, err) < 0 || drive_init(ctx, c, sync_fd, st, err) < 0)
+                return -1;
+        if (save_config_for_hooks(c->state_fd, ctx->bundle, ctx->spec, err) < 0)
+                return -1;
+        if (state_write(c->state_fd, st, err) < 0)
+                return -1;
+        return write_pid_file(ctx->opts->pid_file, c->pid, err);
+}
+
+int container_create(const struct runtime_options *rt, const char *id, const struct create_options *opts,
+                     pid_t *ret_pid, brig_error **err)
+{
+        _cleanup_spec_ struct brig_spec *spec = NULL;
+        _cleanup_free_ char *bundle = NULL, *rootfs = NULL;
+        _cleanup_close_ int console_fd = -1, state_fd = -1;
+        struct container_state st = { 0 };
+        struct creation c = { .rt = rt, .id = id, .state_fd = -1 };
+        struct init_context ctx = { .id = id, .opts = opts, .sync_fd = -1 };
+        int r;
+
+        /* Everything that can be checked is checked before anything is made on the host. */
+        if (state_validate_id(id, err) < 0 || check_preserved_fds(opts->preserve_fds, err) < 0 ||
+            resolve_bundle(opts->bundle, &bundle, err) < 0 || spec_load(bundle, &spec, err) < 0 ||
+            resolve_rootfs(bundle, spec, &rootfs, err) < 0 || check_console(spec, opts, &console_fd, err) < 0 ||
+            ns_plan_build(spec->linux, &ctx.ns, err) < 0)
+                return -1;
+
+        state_fd = state_dir_create(rt->root, id, err);
+        if (state_fd < 0) {
+                ns_plan_release(&ctx.ns);
+                return -1;
+        }
+        c.state_fd = state_fd;
+        ctx.spec = spec;
+        ctx.bundle = bundle;
+        ctx.rootfs = rootfs;
+        ctx.state_fd = state_fd;
+        ctx.console_fd = console_fd;
+        st = (struct container_state){ .id = xstrdup(id), .bundle = xstrdup(bundle), .rootfs = xstrdup(rootfs),
+                                       .created = time_rfc3339_now() };
+        copy_annotations(spec, &st);
+
+        r = create_in_state_dir(&ctx, &c, &st, err);
+        if (r < 0)
+                creation_undo(&c);
+        else
+                *ret_pid = c.pid;
+        cgroup_free(c.cgroup);
+        ns_plan_release(&ctx.ns);
+        state_release(&st);
+        return r;
+}

@@ -44,7 +44,7 @@ HOOK_BINS := $(HOOK_SRCS:hooks/%.c=$(BUILDDIR)/hooks/%)
 BRIG      := $(BUILDDIR)/brig
 UNIT      := $(BUILDDIR)/unit-tests
 
-.PHONY: all unit test test-unit test-e2e test-asan install uninstall clean bench check-deps
+.PHONY: all unit test test-unit test-e2e test-asan install uninstall clean bench check-deps demo
 
 all: $(BRIG) $(HOOK_BINS)
 
@@ -80,6 +80,14 @@ test: test-unit test-e2e
 
 test-asan:
 	$(MAKE) SANITIZE=1 test
+
+# Build a busybox bundle and run one container from it (needs root).
+demo: $(BRIG)
+	rm -rf --one-file-system $(BUILDDIR)/demo
+	tests/lib/make-bundle.sh $(BUILDDIR)/demo $(BRIG)
+	cd $(BUILDDIR)/demo && jq '.process.args = ["sh", "-c", "echo hello from brig: $$(hostname), pid $$$$, uid $$(id -u)"]' \
+		config.json > config.json.new && mv config.json.new config.json
+	$(BRIG) --root $(abspath $(BUILDDIR))/demo-state run --bundle $(BUILDDIR)/demo brig-demo-$$$$
 
 bench: $(BRIG)
 	bench/run.sh $(abspath $(BRIG))

@@ -11,8 +11,10 @@ int console_socket_connect(const char *path, int *ret_fd, brig_error **err);
 
 /*
  * Inside the container (devpts mounted, after pivot): open a new pty, size it from
- * process.consoleSize, send the master over `socket_fd` (SCM_RIGHTS, as runc does), make the
- * slave the controlling terminal and stdin/stdout/stderr.
+ * process.consoleSize, send the master over `socket_fd` (SCM_RIGHTS, as runc does, with the
+ * slave's name "/dev/pts/N" as payload), bind the slave onto /dev/console, make it the
+ * controlling terminal and stdin/stdout/stderr, owned by process.user. The caller keeps
+ * `socket_fd` (close-on-exec). Needs to run before the rootfs is made read-only.
  */
 int console_setup(int socket_fd, const struct spec_process *proc, brig_error **err);
 

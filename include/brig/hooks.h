@@ -11,6 +11,9 @@
 /*
  * Run hooks in order, each with `state_json` on stdin, its args/env, and its timeout.
  * `phase` names the hook list in messages ("prestart"). Stops at the first failing hook.
+ * stdout/stderr are the caller's; the caller's signal state is left untouched.
+ * Errors count hooks from 1: "prestart hook #1 (`/path`): timed out after 5s",
+ * "...: exited with status 3", "...: killed by signal SIGSEGV", "...: execute: <errno>".
  */
 int hooks_run(const struct spec_hook *hooks, size_t n, const char *phase, const char *state_json,
               brig_error **err);

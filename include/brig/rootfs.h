@@ -35,4 +35,30 @@ int rootfs_pivot(const struct rootfs_options *opts, brig_error **err);
 /* After pivot: maskedPaths, readonlyPaths, then root.readonly (remount "/" read-only). */
 int rootfs_finalize(const struct brig_spec *spec, brig_error **err);
 
+/*
+ * Building blocks shared by the rootfs implementation (runtime/linux/{rootfs,mount,devices,
+ * masked}.c); other modules use the three calls above. Targets are O_PATH fds resolved
+ * inside the rootfs (brig/path.h); mounts are built detached and attached with move_mount(2).
+ * `attr` values are MOUNT_ATTR_* bits.
+ */
+#include <stdint.h>
+
+/* Perform config.json mounts[i] inside the rootfs root_fd. */
+int mount_spec_mount(int root_fd, const struct brig_spec *spec, const struct spec_mount *m, brig_error **err);
+/* Bind source (resolved from source_dfd, host side) onto target_fd, then set attr on it. */
+int mount_bind_at(int source_dfd, const char *source, bool recursive, uint64_t attr, int target_fd,
+                  brig_error **err);
+/* A new `type` filesystem with fs options `data` ("a=b,c"; may be NULL) onto target_fd. */
+int mount_fs_at(const char *type, const char *source, const char *data, uint64_t attr, int target_fd,
+                brig_error **err);
+/* mount_setattr(2) on the mount fd is the root of (the whole tree when recursive). */
+int mount_set_attr(int fd, uint64_t attr_set, uint64_t attr_clr, bool recursive, brig_error **err);
+/* MS_PRIVATE/MS_SLAVE/MS_SHARED/MS_UNBINDABLE, | MS_REC for the r* forms; 0 for NONE. */
+unsigned long mount_propagation_flags(enum spec_propagation p);
+
+/* Default devices, /dev symlinks and linux.devices inside root_fd. */
+int devices_create(int root_fd, const struct brig_spec *spec, bool in_user_namespace, brig_error **err);
+/* After pivot: linux.maskedPaths then linux.readonlyPaths, relative to root_fd ("/"). */
+int masked_paths_apply(int root_fd, const struct brig_spec *spec, brig_error **err);
+
 #endif

@@ -112,12 +112,14 @@ struct spec_mount {
         char *source;
         char **options; /* as written */
         /* Decoded from options: */
-        unsigned long flags;       /* MS_* to set (MS_RDONLY, MS_NOSUID, MS_BIND, MS_REC, ...) */
+        unsigned long flags;       /* MS_* to set (MS_RDONLY, MS_NOSUID, MS_BIND, MS_REC, ...); no
+                                      propagation flags: those are in `propagation` */
         unsigned long clear_flags; /* MS_* explicitly cleared ("rw", "suid", ...) */
-        enum spec_propagation propagation;
-        bool bind;      /* "bind" or "rbind" or type "bind" */
-        bool recursive; /* "rbind" or "r*" propagation */
-        bool idmap;     /* "idmap" / "ridmap" */
+        enum spec_propagation propagation; /* the last propagation option; R* ones are recursive */
+        bool bind;            /* "bind" or "rbind" or type "bind" (MS_BIND is then in flags) */
+        bool recursive;       /* "rbind" (MS_REC is then in flags); "rprivate" etc. do not set it */
+        bool idmap;           /* "idmap" / "ridmap" */
+        bool idmap_recursive; /* "ridmap" */
         char *data;     /* remaining fs-specific options joined by ',' (e.g. "mode=755,size=65536k") */
         struct spec_id_mapping *uid_mappings, *gid_mappings;
         size_t n_uid_mappings, n_gid_mappings;

@@ -109,6 +109,9 @@ static int setup_container(struct init_context *ctx, struct exec_plan *plan, int
         fifo = openat(ctx->state_fd, STATE_FIFO, O_RDWR | O_CLOEXEC);
         if (fifo < 0)
                 return brig_syserr(err, "open `%s`", STATE_FIFO);
+        /* The inherited fd shares the runtime's flock: holding it would lock out `start`. */
+        close(ctx->state_fd);
+        ctx->state_fd = -1;
         if (setup_before_pivot(ctx, &ropts, err) < 0 || rootfs_pivot(&ropts, err) < 0)
                 return -1;
         if (spec->process->terminal && console_setup(ctx->console_fd, spec->process, err) < 0)

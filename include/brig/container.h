@@ -15,6 +15,8 @@
 struct runtime_options {
         const char *root;     /* state root, default /run/brig */
         bool systemd_cgroup;  /* cgroupsPath is "slice:prefix:name" */
+        const char *policy_file;   /* --policy; NULL: /etc/brig/policy.json if present, else built in */
+        const char *policy_preset; /* --policy-preset baseline|restricted */
 };
 
 struct create_options {
@@ -49,6 +51,7 @@ struct init_context {
         int sync_fd;    /* init's end of the handshake socket */
         int state_fd;   /* the state directory, to open exec.fifo */
         int console_fd; /* connected --console-socket, or -1 */
+        const struct spec_seccomp *seccomp_floor; /* the policy's filter, stacked under the config's */
         char *state_json; /* received with SYNC_GO: what createContainer/startContainer hooks read */
 };
 

@@ -61,8 +61,13 @@ int cmd_check(const struct runtime_options *rt, int argc, char **argv, brig_erro
         _cleanup_policy_report_ struct policy_report *report = NULL;
         _cleanup_free_ char *out = NULL;
 
-        if (parse_check_flags(argc, argv, &o, err) < 0 ||
-            policy_load(o.policy.file, o.policy.preset, &policy, err) < 0 || spec_load(o.bundle, &spec, err) < 0)
+        if (parse_check_flags(argc, argv, &o, err) < 0)
+                return -1;
+        if (o.policy.file == NULL)
+                o.policy.file = rt->policy_file;
+        if (o.policy.preset == NULL)
+                o.policy.preset = rt->policy_preset;
+        if (policy_load(o.policy.file, o.policy.preset, &policy, err) < 0 || spec_load(o.bundle, &spec, err) < 0)
                 return -1;
         report = policy_evaluate(policy, spec);
         out = o.json ? policy_report_json(report) : policy_report_text(report);

@@ -7,6 +7,7 @@
 
 #include "brig/log.h"
 #include "cli.h"
+#include "cli_policy.h"
 
 static const struct cli_command commands[] = {
         { "create", "[--bundle DIR] [--pid-file F] [--console-socket S] [--no-pivot] [--no-new-keyring] "
@@ -19,13 +20,17 @@ static const struct cli_command commands[] = {
         { "list", "[--format table|json] [--quiet]", "list containers", cmd_list },
         { "spec", "[--bundle DIR]", "write a hardened default config.json", cmd_spec },
         { "features", "", "print the runtime-spec features brig supports", cmd_features },
+        { "check", "[--bundle DIR] [--policy FILE] [--policy-preset P] [--format text|json]",
+          "dry-run the hardening policy on a bundle (exit 1 if brig would refuse it)", cmd_check },
+        { "policy", "show [--policy FILE] [--policy-preset P]", "print the effective hardening policy as JSON",
+          cmd_policy },
         { "version", "", "print brig's version", cmd_version },
 };
 
 static void usage(FILE *out)
 {
         fprintf(out, "usage: brig [--root DIR] [--log FILE] [--log-format text|json] [--debug] "
-                     "[--systemd-cgroup] COMMAND [ARGS]\n\n"
+                     "[--systemd-cgroup]\n            [--policy FILE] [--policy-preset baseline|restricted] COMMAND [ARGS]\n\n"
                      "brig is a hardened OCI container runtime with runc's command line.\n\ncommands:\n");
         for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
                 fprintf(out, "  %-9s %s\n            %s\n", commands[i].name, commands[i].usage,
@@ -39,7 +44,7 @@ struct global_options {
         bool debug;
 };
 
-enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD_CGROUP, OPT_VERSION, OPT_HELP };
+enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD_CGROUP, OPT_POLICY, OPT_POLICY_PRESET };
 
 /* Returns the index of the subcommand, or -1 with *err set; exits for --help/--version. */
 static int parse_global(int argc, char **argv, struct global_options *g, brig_error **err)
@@ -50,6 +55,8 @@ static int parse_global(int argc, char **argv, struct global_options *g, brig_er
                 { "log-format", required_argument, NULL, OPT_LOG_FORMAT },
                 { "debug", no_argument, NULL, OPT_DEBUG },
                 { "systemd-cgroup", no_argument, NULL, OPT_SYSTEMD_CGROUP },
+                { "policy", required_argument, NULL, OPT_POLICY },
+                { "policy-preset", required_argument, NULL, OPT_POLICY_PRESET },
                 { "version", no_argument, NULL, 'v' },
                 { "help", no_argument, NULL, 'h' },
                 { 0 },
@@ -75,6 +82,12 @@ static int parse_global(int argc, char **argv, struct global_options *g, brig_er
                         break;
                 case OPT_SYSTEMD_CGROUP:
                         g->rt.systemd_cgroup = true;
+                        break;
+                case OPT_POLICY:
+                        g->rt.policy_file = optarg;
+                        break;
+                case OPT_POLICY_PRESET:
+                        g->rt.policy_preset = optarg;
                         break;
                 case 'v':
                         exit(cmd_version(&g->rt, 0, NULL, err));

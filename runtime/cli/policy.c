@@ -27,6 +27,10 @@ int cmd_policy(const struct runtime_options *rt, int argc, char **argv, brig_err
                 else
                         return brig_err(err, "policy show: bad option `%s`", argv[optind]);
         }
+        if (o.file == NULL)
+                o.file = rt->policy_file;
+        if (o.preset == NULL)
+                o.preset = rt->policy_preset;
         if (policy_load(o.file, o.preset, &policy, err) < 0)
                 return -1;
         json = policy_to_json(policy);

@@ -23,6 +23,8 @@
 #include "brig/console.h"
 #include "brig/container.h"
 #include "brig/hooks.h"
+#include "brig/log.h"
+#include "brig/policy.h"
 #include "brig/sync.h"
 #include "brig/util.h"
 
@@ -259,9 +261,32 @@ static int create_in_state_dir(struct init_context *ctx, struct creation *c, str
         return write_pid_file(ctx->opts->pid_file, c->pid, err);
 }
 
+/*
+ * The admin's policy decides before anything touches the host: privileged requests are refused
+ * (every violation named), loose settings are hardened in the spec, and each decision is audited.
+ */
+static int enforce_policy(const struct runtime_options *rt, const char *id, const char *bundle,
+                          struct brig_spec *spec, struct brig_policy **ret_policy, brig_error **err)
+{
+        _cleanup_policy_report_ struct policy_report *report = NULL;
+        brig_error *audit_err = NULL;
+        int r;
+
+        if (policy_load(rt->policy_file, rt->policy_preset, ret_policy, err) < 0)
+                return -1;
+        r = policy_enforce(*ret_policy, spec, &report, err);
+        if (report != NULL && policy_audit_log(*ret_policy, report, id, bundle, &audit_err) < 0) {
+                /* A missing audit trail must not take the container down with it. */
+                brig_warn("audit log: %s", audit_err->msg);
+                brig_error_free(&audit_err);
+        }
+        return r;
+}
+
 int container_create(const struct runtime_options *rt, const char *id, const struct create_options *opts,
                      pid_t *ret_pid, brig_error **err)
 {
+        _cleanup_policy_ struct brig_policy *policy = NULL;
         _cleanup_spec_ struct brig_spec *spec = NULL;
         _cleanup_free_ char *bundle = NULL, *rootfs = NULL;
         _cleanup_close_ int console_fd = -1, state_fd = -1;
@@ -273,7 +298,7 @@ int container_create(const struct runtime_options *rt, const char *id, const str
         /* Everything that can be checked is checked before anything is made on the host. */
         if (state_validate_id(id, err) < 0 || check_preserved_fds(opts->preserve_fds, err) < 0 ||
             resolve_bundle(opts->bundle, &bundle, err) < 0 || spec_load(bundle, &spec, err) < 0 ||
-            resolve_rootfs(bundle, spec, &rootfs, err) < 0 || check_console(spec, opts, &console_fd, err) < 0 ||
+            enforce_policy(rt, id, bundle, spec, &policy, err) < 0 || resolve_rootfs(bundle, spec, &rootfs, err) < 0 || check_console(spec, opts, &console_fd, err) < 0 ||
             ns_plan_build(spec->linux, &ctx.ns, err) < 0)
                 return -1;
 
@@ -288,6 +313,7 @@ int container_create(const struct runtime_options *rt, const char *id, const str
         ctx.rootfs = rootfs;
         ctx.state_fd = state_fd;
         ctx.console_fd = console_fd;
+        ctx.seccomp_floor = policy_seccomp_floor(policy);
         st = (struct container_state){ .id = xstrdup(id), .bundle = xstrdup(bundle), .rootfs = xstrdup(rootfs),
                                        .created = time_rfc3339_now() };
         copy_annotations(spec, &st);

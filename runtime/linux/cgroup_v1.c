@@ -80,7 +80,8 @@ static int v1_cpu(int dfd, const struct spec_cpu *c, brig_error **err)
 {
         int r = 0;
 
-        if (c->has_shares)
+        /* Engines write 0 for "not set", as runc reads it. */
+        if (c->has_shares && c->shares != 0)
                 r = cgroup_writef(dfd, "cpu.shares", CPU "shares", err, "%llu", (unsigned long long) c->shares);
         /* The period bounds the quota, and the quota the burst. */
         if (r >= 0 && c->has_period)
@@ -133,10 +134,10 @@ static int v1_blkio(int dfd, const struct spec_block_io *b, brig_error **err)
         struct cgroup_throttle t[4];
         int r = 0;
 
-        if (b->has_weight)
+        if (b->has_weight && b->weight != 0)
                 r = cgroup_writef(dfd, v1_weight_file(dfd, "blkio.weight", "blkio.bfq.weight"), BLKIO "weight",
                                   err, "%u", b->weight);
-        if (r >= 0 && b->has_leaf_weight)
+        if (r >= 0 && b->has_leaf_weight && b->leaf_weight != 0)
                 r = cgroup_writef(dfd, "blkio.leaf_weight", BLKIO "leafWeight", err, "%u", b->leaf_weight);
         if (r >= 0)
                 r = v1_weight_devices(dfd, b, err);

@@ -125,9 +125,9 @@ static int v2_blkio(int dfd, const struct spec_block_io *b, brig_error **err)
         struct cgroup_throttle t[4];
         int r = 0;
 
-        if (b->has_leaf_weight)
+        if (b->has_leaf_weight && b->leaf_weight != 0)
                 return v2_unsupported(BLKIO "leafWeight", err);
-        if (b->has_weight)
+        if (b->has_weight && b->weight != 0)
                 r = v2_write_weight(dfd, "default", b->weight, BLKIO "weight", err);
         if (r >= 0)
                 r = v2_weight_devices(dfd, b, err);

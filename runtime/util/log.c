@@ -58,7 +58,7 @@ static char *format_line(enum brig_log_level level, const char *msg)
         return out;
 }
 
-static void emit(enum brig_log_level level, const char *msg)
+static void emit_line(enum brig_log_level level, const char *msg)
 {
         _cleanup_free_ char *line = NULL;
 
@@ -72,6 +72,16 @@ static void emit(enum brig_log_level level, const char *msg)
         line = format_line(level, msg);
         /* One write per line: concurrent writers to the same log never interleave. */
         (void) write_all(sink.fd, line, strlen(line));
+}
+
+/* A multi-line message (e.g. every policy violation) becomes one log line per line. */
+static void emit(enum brig_log_level level, const char *msg)
+{
+        _cleanup_free_ char *copy = xstrdup(msg);
+        char *save = NULL;
+
+        for (char *line = strtok_r(copy, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
+                emit_line(level, line);
 }
 
 void brig_log(enum brig_log_level level, const char *fmt, ...)

@@ -4,6 +4,7 @@
 #define BRIG_CONTAINER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "brig/error.h"
@@ -36,9 +37,50 @@ int container_run(const struct runtime_options *rt, const char *id, const struct
                   bool detach, int *ret_status, brig_error **err);
 int container_kill(const struct runtime_options *rt, const char *id, int sig, bool all, brig_error **err);
 int container_delete(const struct runtime_options *rt, const char *id, bool force, brig_error **err);
+struct exec_options {
+        const char *process_file;   /* --process: a process.json replaces everything below */
+        char **args;                /* the command, when no --process */
+        char **env;                 /* --env additions */
+        const char *cwd;            /* --cwd */
+        const char *user;           /* --user uid[:gid] */
+        bool tty;                   /* --tty */
+        bool detach;
+        const char *pid_file;
+        const char *console_socket;
+        int preserve_fds;
+};
+
+/* Run another process in a running container; without detach, wait and return its exit status. */
+int container_exec(const struct runtime_options *rt, const char *id, const struct exec_options *opts,
+                   int *ret_status, brig_error **err);
+
+/* Wait for a child, forwarding the signals a foreground runtime receives; status is 128+signal when killed. */
+int container_wait(pid_t pid, int *ret_status, brig_error **err);
+
 /* Read a container's state and live status (no lock held afterwards). */
 int container_load(const struct runtime_options *rt, const char *id, struct container_state *ret,
                    enum container_status *ret_status, brig_error **err);
+
+/* ---- The container's cgroup after create (runtime/core/resources.c) ---- */
+
+struct cgroup_stats;
+
+/* Apply linux.resources (`update`) to a created, running or paused container. */
+int container_update(const struct runtime_options *rt, const char *id, const struct spec_resources *res,
+                     brig_error **err);
+/* Freeze a running container; thaw a paused one. Any other status is an error. */
+int container_pause(const struct runtime_options *rt, const char *id, brig_error **err);
+int container_resume(const struct runtime_options *rt, const char *id, brig_error **err);
+/* Host pids of the processes in the container's cgroup, sorted. Caller frees *ret. */
+int container_pids(const struct runtime_options *rt, const char *id, pid_t **ret, size_t *ret_n,
+                   brig_error **err);
+/*
+ * One look for `events`: the live status (STATUS_STOPPED once the container has stopped or is
+ * gone), the OOM-kill count (left as it was when the cgroup is gone) and, when ret_stats is not
+ * NULL and the container has not stopped, the statistics (release them with cgroup_stats_clear).
+ */
+int container_observe(const struct runtime_options *rt, const char *id, enum container_status *ret_status,
+                      uint64_t *ret_oom_count, struct cgroup_stats *ret_stats, brig_error **err);
 
 /* Everything the container's init needs, prepared by the runtime before clone. */
 struct init_context {

@@ -15,13 +15,21 @@
 struct exec_plan {
         char *path;                         /* resolved executable, inside the container */
         struct brig_seccomp *late_seccomp;  /* loaded by process_exec when no_new_privs is on */
+        struct brig_seccomp *late_floor;    /* the policy's floor, loaded just before late_seccomp */
+
+        /* Optional inputs the caller sets before process_finalize; zero-initialised means none. */
+        const struct spec_seccomp *seccomp_floor; /* the policy's floor filter, stacked under the config's */
+        const char *seccomp_state_json; /* OCI state JSON for the seccomp listener (borrowed) */
+        bool has_seccomp_listener;      /* seccomp_listener_fd is set: */
+        int seccomp_listener_fd;        /* from seccomp_listener_connect() before pivot_root; owned by the plan */
 };
 
 /*
  * After pivot_root: resolve args[0] (PATH from process.env), apply rlimits, oomScoreAdj,
- * personality, cwd, umask, additionalGids/gid/uid keeping the configured capabilities,
- * no_new_privs. The seccomp filter (from `linux`, may be NULL) is loaded here when
- * no_new_privs is off (it needs CAP_SYS_ADMIN then), else deferred to process_exec.
+ * personality, umask, apparmorProfile/selinuxLabel, cwd, additionalGids/gid/uid keeping the
+ * configured capabilities, no_new_privs. The seccomp filter (from `linux`, may be NULL) is loaded
+ * here when no_new_privs is off (it needs CAP_SYS_ADMIN then, so before the capabilities go),
+ * else deferred to process_exec.
  */
 int process_finalize(const struct spec_process *proc, const struct spec_linux *linux_cfg,
                      struct exec_plan *plan, brig_error **err);
@@ -30,5 +38,16 @@ int process_finalize(const struct spec_process *proc, const struct spec_linux *l
 int process_exec(struct exec_plan *plan, const struct spec_process *proc, brig_error **err);
 
 void exec_plan_release(struct exec_plan *plan);
+
+/* Steps of process_finalize, in runtime/linux/limits.c and identity.c. */
+
+/* process.rlimits, process.oomScoreAdj (written only when it changes), linux.personality (may be NULL). */
+int process_apply_limits(const struct spec_process *proc, const struct spec_personality *personality,
+                         brig_error **err);
+/*
+ * Trim the bounding set (needs CAP_SETPCAP, so first), then additionalGids, gid, uid keeping the
+ * permitted capabilities across the uid change, then the configured capability sets.
+ */
+int process_switch_identity(const struct spec_process *proc, brig_error **err);
 
 #endif

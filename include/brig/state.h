@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The container's state directory: <root>/<id>/ holding state.json, exec.fifo (present
- * while the container is created but not started) and, when the config has lifecycle hooks
- * that run after create, a copy of config.json. Every command holds an exclusive flock on
- * the directory while it works, so commands on one id serialise.
+ * while the container is created but not started) and a copy of config.json (for hooks after
+ * create and for exec). Every command holds an exclusive flock on the directory while it
+ * works, so commands on one id serialise.
  */
 #ifndef BRIG_STATE_H
 #define BRIG_STATE_H
@@ -35,6 +35,7 @@ struct container_state {
         char *rootfs;
         char *created; /* RFC 3339 */
         char *cgroup_path; /* NULL when brig made no cgroup */
+        unsigned cgroup_depth; /* trailing components of cgroup_path brig created (cgroup_created_depth) */
         struct spec_annotation *annotations;
         size_t n_annotations;
 };
@@ -53,6 +54,8 @@ int state_write(int dirfd, const struct container_state *st, brig_error **err);
 /* Reads state.json; a directory without one is a container still being created (*ret zeroed, pid 0). */
 int state_read(int dirfd, const char *id, struct container_state *ret, brig_error **err);
 void state_release(struct container_state *st);
+/* The copy of config.json taken at create. */
+int state_load_config(int dirfd, struct brig_spec **ret, brig_error **err);
 
 /* Start time of a live pid (0 when it is gone or a zombie). */
 uint64_t process_start_time(pid_t pid);

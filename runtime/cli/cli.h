@@ -26,12 +26,18 @@ int cli_parse_create_flags(int argc, char **argv, struct create_options *opts, b
 int cmd_create(const struct runtime_options *rt, int argc, char **argv, brig_error **err);
 int cmd_start(const struct runtime_options *rt, int argc, char **argv, brig_error **err);
 int cmd_run(const struct runtime_options *rt, int argc, char **argv, brig_error **err);
+int cmd_exec(const struct runtime_options *rt, int argc, char **argv, brig_error **err);
 int cmd_state(const struct runtime_options *rt, int argc, char **argv, brig_error **err);
 int cmd_kill(const struct runtime_options *rt, int argc, char **argv, brig_error **err);
 int cmd_delete(const struct runtime_options *rt, int argc, char **argv, brig_error **err);
 int cmd_list(const struct runtime_options *rt, int argc, char **argv, brig_error **err);
 int cmd_spec(const struct runtime_options *rt, int argc, char **argv, brig_error **err);
 int cmd_features(const struct runtime_options *rt, int argc, char **argv, brig_error **err);
+int cmd_update(const struct runtime_options *rt, int argc, char **argv, brig_error **err);
+int cmd_pause(const struct runtime_options *rt, int argc, char **argv, brig_error **err);
+int cmd_resume(const struct runtime_options *rt, int argc, char **argv, brig_error **err);
+int cmd_ps(const struct runtime_options *rt, int argc, char **argv, brig_error **err);
+int cmd_events(const struct runtime_options *rt, int argc, char **argv, brig_error **err);
 int cmd_version(const struct runtime_options *rt, int argc, char **argv, brig_error **err);
 
 #endif

@@ -14,10 +14,21 @@ static const struct cli_command commands[] = {
                     "[--preserve-fds N] ID", "create a container, its process waiting for start", cmd_create },
         { "start", "ID", "run the user process of a created container", cmd_start },
         { "run", "[create flags] [--detach] ID", "create, start and wait for a container", cmd_run },
+        { "exec", "[--process F | [--env K=V] [--cwd D] [--user U[:G]] [--tty]] [--detach] [--pid-file F] "
+                  "[--console-socket S] [--preserve-fds N] ID [COMMAND...]",
+          "run another process in a running container", cmd_exec },
         { "state", "ID", "print the OCI state of a container", cmd_state },
         { "kill", "[--all] ID [SIGNAL]", "send a signal (default SIGTERM) to a container", cmd_kill },
         { "delete", "[--force] ID", "delete a container and everything it holds on the host", cmd_delete },
         { "list", "[--format table|json] [--quiet]", "list containers", cmd_list },
+        { "update", "[--resources FILE|-] [--memory N] [--memory-reservation N] [--memory-swap N] "
+                    "[--pids-limit N] [--cpu-shares N] [--cpu-quota N] [--cpu-period N] [--cpuset-cpus S] "
+                    "[--cpuset-mems S] [--blkio-weight N] ID", "change the resource limits of a container", cmd_update },
+        { "pause", "ID", "freeze every process of a running container", cmd_pause },
+        { "resume", "ID", "thaw a paused container", cmd_resume },
+        { "ps", "[--format table|json] ID [PS_ARGS...]", "list the processes of a container", cmd_ps },
+        { "events", "[--stats] [--interval D] ID", "print a container's statistics and OOM events as JSON",
+          cmd_events },
         { "spec", "[--bundle DIR]", "write a hardened default config.json", cmd_spec },
         { "features", "", "print the runtime-spec features brig supports", cmd_features },
         { "check", "[--bundle DIR] [--policy FILE] [--policy-preset P] [--format text|json]",

@@ -27,6 +27,7 @@
 #include "brig/policy.h"
 #include "brig/sync.h"
 #include "brig/util.h"
+#include "core.h"
 
 /* What create has made so far, so a failure can take exactly that back. */
 struct creation {
@@ -95,30 +96,6 @@ static int check_console(const struct brig_spec *spec, const struct create_optio
         return console_socket_connect(opts->console_socket, ret_fd, err);
 }
 
-static int check_preserved_fds(int n, brig_error **err)
-{
-        if (n < 0)
-                return brig_err(err, "--preserve-fds: must not be negative");
-        for (int fd = 3; fd < 3 + n; fd++)
-                if (fcntl(fd, F_GETFD) < 0)
-                        return brig_syserr(err, "--preserve-fds: fd %d", fd);
-        return 0;
-}
-
-static pid_t clone_init(const struct ns_plan *ns, int cgroup_fd)
-{
-        struct clone_args args = {
-                .flags = ns->clone_flags,
-                .exit_signal = SIGCHLD,
-        };
-
-        if (cgroup_fd >= 0) {
-                args.flags |= CLONE_INTO_CGROUP;
-                args.cgroup = (uint64_t) cgroup_fd;
-        }
-        return (pid_t) syscall(SYS_clone3, &args, sizeof(args));
-}
-
 static int spawn_init(struct init_context *ctx, struct creation *c, int *ret_sync, brig_error **err)
 {
         _cleanup_close_ int saved_pidns = -1;
@@ -129,7 +106,7 @@ static int spawn_init(struct init_context *ctx, struct creation *c, int *ret_syn
                 return brig_syserr(err, "socketpair");
         if (ns_enter_pid_for_children(&ctx->ns, &saved_pidns, err) < 0)
                 goto fail;
-        pid = clone_init(&ctx->ns, cgroup_clone_fd(c->cgroup));
+        pid = clone_into(ctx->ns.clone_flags, cgroup_clone_fd(c->cgroup));
         if (pid < 0) {
                 brig_syserr(err, "clone the container's init");
                 ns_restore_pid_for_children(saved_pidns, err);
@@ -211,36 +188,16 @@ static void copy_annotations(const struct brig_spec *spec, struct container_stat
         st->n_annotations = spec->n_annotations;
 }
 
-/* Hooks that run after `create` returns need the config: keep a copy next to the state. */
-static int save_config_for_hooks(int state_fd, const char *bundle, const struct brig_spec *spec, brig_error **err)
+/* Later hooks and `exec` need the config even when the bundle is gone: keep a copy with the state. */
+static int save_config(int state_fd, const char *bundle, brig_error **err)
 {
         _cleanup_free_ char *path = NULL, *text = NULL;
         size_t len;
 
-        if (spec->hooks.n_poststart == 0 && spec->hooks.n_poststop == 0)
-                return 0;
         path = xasprintf("%s/config.json", bundle);
         if (read_file_at(AT_FDCWD, path, &text, &len, err) < 0)
                 return -1;
         return write_file_atomic_at(state_fd, STATE_CONFIG, text, len, err);
-}
-
-static int write_pid_file(const char *path, pid_t pid, brig_error **err)
-{
-        _cleanup_free_ char *tmp = NULL, *text = NULL;
-
-        if (path == NULL)
-                return 0;
-        tmp = xasprintf("%s.brig-tmp", path);
-        text = xasprintf("%d", pid);
-        if (write_file_at(AT_FDCWD, tmp, text, strlen(text), 0644, err) < 0)
-                return brig_error_wrap(err, "--pid-file");
-        if (rename(tmp, path) < 0) {
-                int r = brig_syserr(err, "--pid-file: rename to `%s`", path);
-                unlink(tmp);
-                return r;
-        }
-        return 0;
 }
 
 static int create_in_state_dir(struct init_context *ctx, struct creation *c, struct container_state *st,
@@ -254,7 +211,7 @@ static int create_in_state_dir(struct init_context *ctx, struct creation *c, str
                 return -1;
         if (spawn_init(ctx, c, &sync_fd, err) < 0 || drive_init(ctx, c, sync_fd, st, err) < 0)
                 return -1;
-        if (save_config_for_hooks(c->state_fd, ctx->bundle, ctx->spec, err) < 0)
+        if (save_config(c->state_fd, ctx->bundle, err) < 0)
                 return -1;
         if (state_write(c->state_fd, st, err) < 0)
                 return -1;

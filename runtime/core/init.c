@@ -5,7 +5,6 @@
  * the only place left to report to is the container's stderr.
  */
 #include <fcntl.h>
-#include <linux/close_range.h>
 #include <linux/keyctl.h>
 #include <sched.h>
 #include <signal.h>
@@ -25,6 +24,7 @@
 #include "brig/sync.h"
 #include "brig/sysctl.h"
 #include "brig/util.h"
+#include "core.h"
 
 static int set_identity_names(const struct brig_spec *spec, const struct ns_plan *ns, brig_error **err)
 {
@@ -118,6 +118,7 @@ static int setup_container(struct init_context *ctx, struct exec_plan *plan, int
                 return -1;
         if (rootfs_finalize(spec, err) < 0)
                 return -1;
+        plan->seccomp_floor = ctx->seccomp_floor;
         if (process_finalize(spec->process, spec->linux, plan, err) < 0)
                 return -1;
         *ret_fifo = TAKE_FD(fifo);
@@ -134,18 +135,6 @@ static int wait_for_start(int fifo, brig_error **err)
         while (n < 0 && errno == EINTR);
         if (n != 1)
                 return brig_syserr(err, "wait for start");
-        return 0;
-}
-
-static int pass_only_preserved_fds(const struct init_context *ctx, brig_error **err)
-{
-        unsigned first = 3 + (unsigned) ctx->opts->preserve_fds;
-
-        if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-                return brig_syserr(err, "mark fds close-on-exec");
-        for (unsigned fd = 3; fd < first; fd++)
-                if (fcntl((int) fd, F_SETFD, 0) < 0)
-                        return brig_syserr(err, "--preserve-fds: fd %u", fd);
         return 0;
 }
 
@@ -170,7 +159,7 @@ _Noreturn void container_init(struct init_context *ctx)
         if (wait_for_start(fifo, &err) < 0 ||
             hooks_run(ctx->spec->hooks.start_container, ctx->spec->hooks.n_start_container, "startContainer",
                       ctx->state_json, &err) < 0 ||
-            pass_only_preserved_fds(ctx, &err) < 0)
+            pass_only_preserved_fds(ctx->opts->preserve_fds, &err) < 0)
                 goto fail;
         process_exec(&plan, ctx->spec->process, &err);
 fail:

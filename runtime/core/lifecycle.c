@@ -60,22 +60,6 @@ int container_load(const struct runtime_options *rt, const char *id, struct cont
         return 0;
 }
 
-/* The config copy kept for hooks that run after create (absent when there are none). */
-static int load_saved_spec(int state_fd, struct brig_spec **ret, brig_error **err)
-{
-        _cleanup_free_ char *text = NULL;
-        size_t len;
-
-        *ret = NULL;
-        if (read_file_at(state_fd, STATE_CONFIG, &text, &len, err) < 0) {
-                if ((*err)->errnum != ENOENT)
-                        return -1;
-                brig_error_free(err);
-                return 0;
-        }
-        return spec_parse(text, len, "config.json", ret, err);
-}
-
 /* Hooks after create: their failure is a warning, as the runtime-spec says. */
 static void run_late_hooks(int state_fd, const struct container_state *st, enum container_status status,
                            bool poststop)
@@ -85,7 +69,7 @@ static void run_late_hooks(int state_fd, const struct container_state *st, enum 
         brig_error *err = NULL;
         const struct spec_hooks *h;
 
-        if (load_saved_spec(state_fd, &spec, &err) < 0 || spec == NULL)
+        if (state_load_config(state_fd, &spec, &err) < 0)
                 goto out;
         h = &spec->hooks;
         json = state_to_json(st, status, false);
@@ -236,7 +220,7 @@ static int exit_status_of(int wstatus)
         return WEXITSTATUS(wstatus);
 }
 
-static int wait_forwarding(pid_t pid, int *ret_status, brig_error **err)
+int container_wait(pid_t pid, int *ret_status, brig_error **err)
 {
         _cleanup_close_ int pidfd = (int) syscall(SYS_pidfd_open, pid, 0), sfd = -1;
         sigset_t set;
@@ -283,7 +267,7 @@ int container_run(const struct runtime_options *rt, const char *id, const struct
         if (r == 0 && detach)
                 return 0;
         if (r == 0)
-                r = wait_forwarding(pid, ret_status, err);
+                r = container_wait(pid, ret_status, err);
         /* A foreground run owns the container: it goes away with its workload. */
         if (container_delete(rt, id, true, &ignored) < 0)
                 brig_warn("%s", ignored->msg);

@@ -141,8 +141,10 @@ int state_write(int dirfd, const struct container_state *st, brig_error **err)
         cJSON_AddStringToObject(o, "bundle", st->bundle);
         cJSON_AddStringToObject(o, "rootfs", st->rootfs);
         cJSON_AddStringToObject(o, "created", st->created);
-        if (st->cgroup_path != NULL)
+        if (st->cgroup_path != NULL) {
                 cJSON_AddStringToObject(o, "cgroupPath", st->cgroup_path);
+                cJSON_AddNumberToObject(o, "cgroupCreatedDepth", st->cgroup_depth);
+        }
         cJSON_AddItemToObject(o, "annotations", annotations_to_json(st));
         text = print_json(o, false);
         return write_file_atomic_at(dirfd, STATE_FILE, text, strlen(text), err);
@@ -173,6 +175,16 @@ static void read_annotations(const cJSON *o, struct container_state *st)
         st->n_annotations = n;
 }
 
+/* A state written before the depth was recorded owns only the leaf. */
+static void read_cgroup_depth(const cJSON *o, struct container_state *st)
+{
+        const cJSON *depth = cJSON_GetObjectItemCaseSensitive(o, "cgroupCreatedDepth");
+
+        st->cgroup_depth = cJSON_IsNumber(depth) && depth->valuedouble >= 1 && depth->valuedouble <= 1024
+                                   ? (unsigned) depth->valuedouble
+                                   : 1;
+}
+
 int state_read(int dirfd, const char *id, struct container_state *ret, brig_error **err)
 {
         _cleanup_free_ char *text = NULL;
@@ -195,6 +207,7 @@ int state_read(int dirfd, const char *id, struct container_state *ret, brig_erro
         ret->rootfs = dup_string(o, "rootfs");
         ret->created = dup_string(o, "created");
         ret->cgroup_path = dup_string(o, "cgroupPath");
+        read_cgroup_depth(o, ret);
         {
                 _cleanup_free_ char *start = dup_string(o, "pidStartTime");
                 if (start == NULL || parse_uint64(start, &ret->pid_start_time) < 0)
@@ -218,6 +231,16 @@ void state_release(struct container_state *st)
         }
         free(st->annotations);
         *st = (struct container_state){ 0 };
+}
+
+int state_load_config(int dirfd, struct brig_spec **ret, brig_error **err)
+{
+        _cleanup_free_ char *text = NULL;
+        size_t len;
+
+        if (read_file_at(dirfd, STATE_CONFIG, &text, &len, err) < 0)
+                return -1;
+        return spec_parse(text, len, "config.json", ret, err);
 }
 
 uint64_t process_start_time(pid_t pid)

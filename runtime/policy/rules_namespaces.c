@@ -4,6 +4,7 @@
  * namespace, neither by leaving it out nor by joining PID 1's by path. Joining another
  * container's namespace (a Kubernetes pod) stays allowed. A missing cgroup namespace is added.
  */
+#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -29,21 +30,34 @@ static const char *proc_ns_name(enum spec_namespace_type t)
         return t == SPEC_NS_NETWORK ? "net" : spec_namespace_type_name(t);
 }
 
+/* Is ns_path the namespace found under dir? A dir we may not read (PID 1 of a sandbox) says nothing. */
+static int same_as(const char *ns_path, const char *dir, enum spec_namespace_type t, bool *ret, brig_error **err)
+{
+        _cleanup_free_ char *ref = xasprintf("%s/%s", dir, proc_ns_name(t));
+        struct stat st;
+
+        *ret = false;
+        if (stat(ref, &st) < 0 && (errno == EACCES || errno == EPERM))
+                return 0;
+        return policy_ns_is_host(ns_path, ref, ret, err);
+}
+
 static void check_joined(struct rule_ctx *c, size_t i, const struct spec_namespace *ns)
 {
         const char *type = spec_namespace_type_name(ns->type);
         _cleanup_free_ char *path = xasprintf("linux.namespaces[%zu].path", i);
-        _cleanup_free_ char *host = xasprintf("%s/%s", c->policy->host_ns_dir, proc_ns_name(ns->type));
         _cleanup_error_ brig_error *err = NULL;
-        bool is_host = false;
+        bool is_host = false, is_runtime = false;
 
-        /* Fail closed: a namespace that cannot be compared could be the host's. */
-        if (policy_ns_is_host(ns->path, host, &is_host, &err) < 0) {
+        /* The runtime's own namespace is the host's as far as this container is concerned. */
+        if (same_as(ns->path, c->policy->host_ns_dir, ns->type, &is_host, &err) < 0 ||
+            same_as(ns->path, "/proc/self/ns", ns->type, &is_runtime, &err) < 0) {
                 _cleanup_free_ char *why = brig_error_text(err);
 
+                /* Fail closed: a namespace that cannot be compared could be the host's. */
                 rule_violation(c, path, "cannot tell whether `%s` is the host's %s namespace: %s", ns->path, type,
                                why);
-        } else if (is_host)
+        } else if (is_host || is_runtime)
                 rule_violation(c, path, "`%s` is the host's %s namespace", ns->path, type);
 }
 

@@ -53,9 +53,19 @@ static int join_session_keyring(const struct init_context *ctx, brig_error **err
         return 0;
 }
 
+/* In a new user namespace we still carry the host's ids, which it does not map: become its root. */
+static int become_userns_root(brig_error **err)
+{
+        if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+                return brig_syserr(err, "become root of the user namespace (are uid 0 and gid 0 mapped?)");
+        return 0;
+}
+
 static int enter_namespaces(struct init_context *ctx, brig_error **err)
 {
         if (ns_join_paths(&ctx->ns, err) < 0)
+                return -1;
+        if (ns_plan_has(&ctx->ns, SPEC_NS_USER) && become_userns_root(err) < 0)
                 return -1;
         if (ctx->ns.unshare_cgroup && unshare(CLONE_NEWCGROUP) < 0)
                 return brig_syserr(err, "create the cgroup namespace");
@@ -103,15 +113,18 @@ static int setup_container(struct init_context *ctx, struct exec_plan *plan, int
         _cleanup_close_ int fifo = -1;
 
         if (sync_expect(ctx->sync_fd, SYNC_GO, err) < 0 ||
-            sync_recv_string(ctx->sync_fd, &ctx->state_json, err) < 0 || enter_namespaces(ctx, err) < 0)
+            sync_recv_string(ctx->sync_fd, &ctx->state_json, err) < 0)
                 return -1;
-        /* O_RDWR does not block on a fifo; the read in wait_for_start blocks until `start` writes. */
+        /* Opened while still the host's root. O_RDWR does not block on a fifo; the read in
+         * wait_for_start blocks until `start` writes. */
         fifo = openat(ctx->state_fd, STATE_FIFO, O_RDWR | O_CLOEXEC);
         if (fifo < 0)
                 return brig_syserr(err, "open `%s`", STATE_FIFO);
         /* The inherited fd shares the runtime's flock: holding it would lock out `start`. */
         close(ctx->state_fd);
         ctx->state_fd = -1;
+        if (enter_namespaces(ctx, err) < 0)
+                return -1;
         if (setup_before_pivot(ctx, &ropts, err) < 0 || rootfs_pivot(&ropts, err) < 0)
                 return -1;
         if (spec->process->terminal && console_setup(ctx->console_fd, spec->process, err) < 0)

@@ -22,11 +22,14 @@ int state_validate_id(const char *id, brig_error **err)
         size_t len = strlen(id);
 
         if (len == 0 || len > 1024 || !isalnum((unsigned char) id[0]))
-                return brig_err(err, "invalid container id `%s`: must start with a letter or digit", id);
+                return brig_err(err, "invalid container id: must be 1 to 1024 characters, starting with a letter "
+                                     "or digit");
         for (size_t i = 0; i < len; i++) {
                 unsigned char c = (unsigned char) id[i];
+                /* Name the character, not the id: it may hold newlines or escape sequences. */
                 if (!isalnum(c) && strchr("_+.-", c) == NULL)
-                        return brig_err(err, "invalid container id `%s`: only [A-Za-z0-9_+.-] are allowed", id);
+                        return brig_err(err, "invalid container id: character %zu (0x%02x) is not one of "
+                                             "[A-Za-z0-9_+.-]", i + 1, c);
         }
         return 0;
 }

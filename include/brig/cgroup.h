@@ -59,6 +59,15 @@ int cgroup_pids(struct brig_cgroup *cg, pid_t **ret, size_t *n, brig_error **err
 /* Kill stragglers, then remove every directory brig created for this cgroup. */
 int cgroup_destroy(struct brig_cgroup *cg, brig_error **err);
 
+/*
+ * How many trailing components of the path brig created ("/docker/abc" made from nothing: 2),
+ * the least over the hierarchies. Kept in the container state so that a later `delete`, which
+ * reopens the cgroup with cgroup_open() (depth 1: the leaf only), can hand it back with
+ * cgroup_set_created_depth() and cgroup_destroy() removes those ancestors too, once empty.
+ */
+unsigned cgroup_created_depth(const struct brig_cgroup *cg);
+void cgroup_set_created_depth(struct brig_cgroup *cg, unsigned depth);
+
 /* Freeze (pause) or thaw (resume) every process; returns once the state has settled. */
 int cgroup_pause(struct brig_cgroup *cg, brig_error **err);
 int cgroup_resume(struct brig_cgroup *cg, brig_error **err);
@@ -120,6 +129,10 @@ struct cgroup_layout {
 /* Detect the layout from the text of /proc/self/mountinfo. */
 int cgroup_layout_parse(const char *mountinfo, struct cgroup_layout *ret, brig_error **err);
 void cgroup_layout_clear(struct cgroup_layout *l);
+
+/* The `depth` deepest prefixes of an absolute path, outermost first ("/a/b/c", 2 -> "/a/b", "/a/b/c");
+ * depth is capped at the number of components. NULL for depth 0. */
+char **cgroup_path_tail(const char *path, unsigned depth);
 
 /* cpu.shares (2..262144) -> cpu.weight (1..10000), as runc converts it; 0 stays 0 (unset). */
 uint64_t cgroup_cpu_shares_to_weight(uint64_t shares);

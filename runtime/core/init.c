@@ -102,6 +102,19 @@ static int setup_before_pivot(struct init_context *ctx, const struct rootfs_opti
                          ctx->state_json, err);
 }
 
+/* listenerPath is a host path: reach it before pivot_root hides the host. */
+static int connect_seccomp_listener(const struct init_context *ctx, struct exec_plan *plan, brig_error **err)
+{
+        const struct spec_linux *l = ctx->spec->linux;
+
+        plan->seccomp_listener_fd = -1;
+        if (seccomp_listener_connect(l != NULL ? l->seccomp : NULL, &plan->seccomp_listener_fd, err) < 0)
+                return -1;
+        plan->has_seccomp_listener = plan->seccomp_listener_fd >= 0;
+        plan->seccomp_state_json = ctx->state_json;
+        return 0;
+}
+
 static int setup_container(struct init_context *ctx, struct exec_plan *plan, int *ret_fifo, brig_error **err)
 {
         const struct brig_spec *spec = ctx->spec;
@@ -125,7 +138,8 @@ static int setup_container(struct init_context *ctx, struct exec_plan *plan, int
         ctx->state_fd = -1;
         if (enter_namespaces(ctx, err) < 0)
                 return -1;
-        if (setup_before_pivot(ctx, &ropts, err) < 0 || rootfs_pivot(&ropts, err) < 0)
+        if (setup_before_pivot(ctx, &ropts, err) < 0 || connect_seccomp_listener(ctx, plan, err) < 0 ||
+            rootfs_pivot(&ropts, err) < 0)
                 return -1;
         if (spec->process->terminal && console_setup(ctx->console_fd, spec->process, err) < 0)
                 return -1;

@@ -283,6 +283,28 @@ int cgroup_resolve_path(const char *cgroups_path, const char *id, bool systemd_f
                                err);
 }
 
+char **cgroup_path_tail(const char *path, unsigned depth)
+{
+        _cleanup_free_ char *p = xstrdup(path);
+        char **v = NULL;
+        size_t len;
+
+        /* Walk up from the leaf, cutting at each '/', then put the list outermost first. */
+        for (unsigned i = 0; i < depth && (len = strlen(p)) > 1; i++) {
+                strv_push(&v, p);
+                *strrchr(p, '/') = '\0';
+                if (*p == '\0')
+                        break;
+        }
+        for (size_t i = 0, n = strv_length(v); i < n / 2; i++) {
+                char *t = v[i];
+
+                v[i] = v[n - 1 - i];
+                v[n - 1 - i] = t;
+        }
+        return v;
+}
+
 /* ---- conversions ---- */
 
 uint64_t cgroup_cpu_shares_to_weight(uint64_t shares)
@@ -1170,6 +1192,33 @@ int cgroup_destroy(struct brig_cgroup *cg, brig_error **err)
                         (void) rmdir(brig_parent);
         }
         return first;
+}
+
+unsigned cgroup_created_depth(const struct brig_cgroup *cg)
+{
+        size_t depth = SIZE_MAX;
+
+        for (size_t i = 0; i < cg->n_dirs; i++)
+                if (strv_length(cg->dirs[i].created) < depth)
+                        depth = strv_length(cg->dirs[i].created);
+        return depth == SIZE_MAX ? 0 : (unsigned) depth;
+}
+
+void cgroup_set_created_depth(struct brig_cgroup *cg, unsigned depth)
+{
+        _cleanup_strv_ char **tail = cgroup_path_tail(cg->path, depth);
+
+        for (size_t i = 0; i < cg->n_dirs; i++) {
+                struct cgroup_dir *d = &cg->dirs[i];
+
+                strv_free(d->created);
+                d->created = NULL;
+                for (char **t = tail; t != NULL && *t != NULL; t++) {
+                        _cleanup_free_ char *abs = xasprintf("%s%s", d->mnt.mountpoint, *t);
+
+                        strv_push(&d->created, abs);
+                }
+        }
 }
 
 /* ---- freezer ---- */

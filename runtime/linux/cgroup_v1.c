@@ -83,8 +83,9 @@ static int v1_cpu(int dfd, const struct spec_cpu *c, brig_error **err)
         /* Engines write 0 for "not set", as runc reads it. */
         if (c->has_shares && c->shares != 0)
                 r = cgroup_writef(dfd, "cpu.shares", CPU "shares", err, "%llu", (unsigned long long) c->shares);
-        /* The period bounds the quota, and the quota the burst. */
-        if (r >= 0 && c->has_period)
+        /* The period bounds the quota, and the quota the burst. A period of 0 is "not set", as
+         * engines send it (Docker's update), not a value the kernel would take. */
+        if (r >= 0 && c->has_period && c->period != 0)
                 r = cgroup_writef(dfd, "cpu.cfs_period_us", CPU "period", err, "%llu",
                                   (unsigned long long) c->period);
         if (r >= 0 && c->has_quota)

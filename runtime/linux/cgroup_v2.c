@@ -66,7 +66,8 @@ static int v2_cpu_max(int dfd, const struct spec_cpu *c, brig_error **err)
                 return brig_error_wrap(err, "%s", field);
         if (sscanf(current, "%31s %llu", old_quota, &period) != 2)
                 return brig_err(err, "%s: `cpu.max` reads `%s`", field, current);
-        if (c->has_period)
+        /* A period of 0 is "not set", as engines send it. */
+        if (c->has_period && c->period != 0)
                 period = c->period;
         if (!c->has_quota)
                 quota = xstrdup(old_quota);

@@ -164,16 +164,30 @@ static long now_ms(void)
         return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The watch itself takes a container that disappears as the end; at the start it is an error. */
+static int require_live(const struct runtime_options *rt, const char *id, brig_error **err)
+{
+        struct container_state st;
+        enum container_status status;
+
+        if (container_load(rt, id, &st, &status, err) < 0)
+                return -1;
+        state_release(&st);
+        if (status == STATUS_STOPPED || status == STATUS_CREATING)
+                return brig_err(err, "events: container `%s` is %s", id, status_name(status));
+        return 0;
+}
+
 static int print_stats_once(const struct runtime_options *rt, const char *id, brig_error **err)
 {
         struct cgroup_stats stats = { 0 };
         enum container_status status;
         uint64_t ooms = 0;
 
-        if (container_observe(rt, id, &status, &ooms, &stats, err) < 0)
+        if (require_live(rt, id, err) < 0 || container_observe(rt, id, &status, &ooms, &stats, err) < 0)
                 return -1;
         if (status == STATUS_STOPPED)
-                return brig_err(err, "events: container `%s` is not running", id);
+                return brig_err(err, "events: container `%s` is stopped", id);
         emit("stats", id, stats_json(&stats));
         cgroup_stats_clear(&stats);
         return 0;
@@ -185,10 +199,8 @@ static int stream(const struct runtime_options *rt, const char *id, long interva
         uint64_t ooms = 0, seen;
         long next_stats = now_ms() + interval_ms;
 
-        if (container_observe(rt, id, &status, &ooms, NULL, err) < 0)
+        if (require_live(rt, id, err) < 0 || container_observe(rt, id, &status, &ooms, NULL, err) < 0)
                 return -1;
-        if (status == STATUS_STOPPED)
-                return brig_err(err, "events: container `%s` is not running", id);
         for (;;) {
                 struct cgroup_stats stats = { 0 };
                 bool due;

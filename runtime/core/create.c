@@ -209,6 +209,7 @@ static int create_in_state_dir(struct init_context *ctx, struct creation *c, str
                 return brig_syserr(err, "create `%s`", STATE_FIFO);
         if (make_cgroup(c->rt, c->id, ctx->spec, c, &st->cgroup_path, err) < 0)
                 return -1;
+        st->cgroup_depth = cgroup_created_depth(c->cgroup);
         if (spawn_init(ctx, c, &sync_fd, err) < 0 || drive_init(ctx, c, sync_fd, st, err) < 0)
                 return -1;
         if (save_config(c->state_fd, ctx->bundle, err) < 0)

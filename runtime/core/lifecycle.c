@@ -176,8 +176,11 @@ static int destroy_locked(const struct runtime_options *rt, struct loaded *l, br
                 brig_error_free(err);
         }
         if (l->st.cgroup_path != NULL) {
-                if (cgroup_open(l->st.cgroup_path, &cg, err) == 0 && cgroup_destroy(cg, err) < 0)
-                        return -1;
+                if (cgroup_open(l->st.cgroup_path, &cg, err) == 0) {
+                        cgroup_set_created_depth(cg, l->st.cgroup_depth);
+                        if (cgroup_destroy(cg, err) < 0)
+                                return -1;
+                }
                 brig_error_free(err); /* already gone */
         }
         run_late_hooks(l->fd, &l->st, STATUS_STOPPED, true);

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cgroup logic that needs no root: path resolution (plain, relative, systemd form, `..`),
- * the v1 -> v2 value conversions, and layout detection from mountinfo text.
+ * the v1 -> v2 value conversions, layout detection from mountinfo text, and which ancestors
+ * `delete` may remove.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "brig/cgroup.h"
 #include "brig/cleanup.h"
+#include "brig/util.h"
 #include "unit.h"
 
 #define RESOLVE_OK(in, id, systemd, want)                                                  \
@@ -199,4 +201,23 @@ TEST(cgroup_open_refuses_unsafe_paths)
         ASSERT_ERR_CONTAINS(cgroup_open("brig/x", &cg, &err), err, "must be absolute");
         ASSERT_ERR_CONTAINS(cgroup_create("/", &cg, &err), err, "below the root");
         ASSERT_NULL(cg);
+}
+
+/* What `delete` may remove: the deepest `depth` prefixes of the container's path, never more. */
+TEST(cgroup_path_tail)
+{
+        _cleanup_strv_ char **leaf = cgroup_path_tail("/docker/abc", 1);
+        _cleanup_strv_ char **both = cgroup_path_tail("/docker/abc", 2);
+        _cleanup_strv_ char **capped = cgroup_path_tail("/a/b/c", 9);
+        _cleanup_strv_ char **none = cgroup_path_tail("/a/b/c", 0);
+
+        ASSERT_EQ_UINT(strv_length(leaf), 1);
+        ASSERT_STREQ(leaf[0], "/docker/abc");
+        ASSERT_EQ_UINT(strv_length(both), 2);
+        ASSERT_STREQ(both[0], "/docker");
+        ASSERT_STREQ(both[1], "/docker/abc");
+        ASSERT_EQ_UINT(strv_length(capped), 3);
+        ASSERT_STREQ(capped[0], "/a");
+        ASSERT_STREQ(capped[2], "/a/b/c");
+        ASSERT_NULL(none);
 }

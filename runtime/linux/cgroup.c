@@ -369,13 +369,10 @@ int cgroup_writef(int dfd, const char *file, const char *field, brig_error **err
 {
         _cleanup_free_ char *value = NULL;
         va_list ap;
-        int r;
 
         va_start(ap, fmt);
-        r = vasprintf(&value, fmt, ap);
+        value = xvasprintf(fmt, ap);
         va_end(ap);
-        if (r < 0)
-                abort();
         return cgroup_write(dfd, file, value, field, err);
 }
 

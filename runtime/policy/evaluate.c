@@ -65,11 +65,7 @@ static enum policy_verdict finding_verdict(const struct rule_ctx *c)
 static void record_formatted(struct rule_ctx *c, enum policy_verdict v, const char *path, const char *fmt,
                              va_list ap)
 {
-        char *msg;
-
-        if (vasprintf(&msg, fmt, ap) < 0)
-                abort();
-        record(c, v, path, msg);
+        record(c, v, path, xvasprintf(fmt, ap));
 }
 
 void rule_violation(struct rule_ctx *c, const char *path, const char *fmt, ...)

@@ -52,13 +52,10 @@ int jpath_err(const struct jpath *at, brig_error **err, const char *fmt, ...)
         _cleanup_free_ char *path = jpath_render(at);
         _cleanup_free_ char *msg = NULL;
         va_list ap;
-        int r;
 
         va_start(ap, fmt);
-        r = vasprintf(&msg, fmt, ap);
+        msg = xvasprintf(fmt, ap);
         va_end(ap);
-        if (r < 0)
-                abort();
         if (path[0] == '\0')
                 return brig_err(err, "%s: %s", jpath_what(at), msg);
         return brig_err(err, "%s: %s: %s", jpath_what(at), path, msg);

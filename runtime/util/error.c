@@ -14,8 +14,7 @@ int brig_error_makev(brig_error **err, int errnum, const char *fmt, va_list ap)
         brig_error *e = xmalloc0(sizeof(*e));
 
         e->errnum = errnum;
-        if (vasprintf(&e->msg, fmt, ap) < 0)
-                abort();
+        e->msg = xvasprintf(fmt, ap);
         /* A second error replaces the first: the newest is the most precise. */
         brig_error_free(err);
         *err = e;
@@ -43,8 +42,7 @@ int brig_error_wrap(brig_error **err, const char *fmt, ...)
         if (e == NULL)
                 return -1;
         va_start(ap, fmt);
-        if (vasprintf(&prefix, fmt, ap) < 0)
-                abort();
+        prefix = xvasprintf(fmt, ap);
         va_end(ap);
         msg = xasprintf("%s: %s", prefix, e->msg);
         free(e->msg);

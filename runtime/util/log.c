@@ -90,8 +90,7 @@ void brig_log(enum brig_log_level level, const char *fmt, ...)
         va_list ap;
 
         va_start(ap, fmt);
-        if (vasprintf(&msg, fmt, ap) < 0)
-                abort();
+        msg = xvasprintf(fmt, ap);
         va_end(ap);
         emit(level, msg);
 }

@@ -95,6 +95,7 @@ struct init_context {
         int console_fd; /* connected --console-socket, or -1 */
         const struct spec_seccomp *seccomp_floor; /* the policy's filter, stacked under the config's */
         char *state_json; /* received with SYNC_GO: what createContainer/startContainer hooks read */
+        int *mount_fds;   /* rootfs_prepare_mount_fds(): idmapped mounts built by the runtime */
 };
 
 /* Runs in the cloned child: never returns. */

@@ -10,6 +10,7 @@
 #define BRIG_ROOTFS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "brig/error.h"
 #include "brig/spec.h"
@@ -18,7 +19,20 @@ struct rootfs_options {
         const char *rootfs;     /* absolute host path of the rootfs directory */
         bool no_pivot;          /* chroot(2) instead of pivot_root(2) (--no-pivot) */
         bool in_user_namespace; /* devices are bind-mounted from the host, not mknod'ed */
+        const int *mount_fds;   /* from rootfs_prepare_mount_fds(), indexed like spec->mounts; may be NULL */
 };
+
+/*
+ * Run by the runtime in the host's user namespace, before it clones the container's init:
+ * build the detached idmapped mounts (mounts[i] with idmap/ridmap or mount-level
+ * uidMappings/gidMappings). Inside a new user namespace init may not idmap a host
+ * filesystem; it only attaches these fds (move_mount). *ret_fds has spec->n_mounts entries,
+ * -1 where the mount is made by init itself; all O_CLOEXEC. Relative bind sources are
+ * resolved against bundle, as init resolves them. Free with rootfs_mount_fds_free().
+ */
+int rootfs_prepare_mount_fds(const struct brig_spec *spec, const char *bundle, int **ret_fds,
+                             brig_error **err);
+void rootfs_mount_fds_free(int *fds, size_t n);
 
 /*
  * Before pivot: make "/" propagation as linux.rootfsPropagation says (rslave by default,
@@ -43,8 +57,17 @@ int rootfs_finalize(const struct brig_spec *spec, brig_error **err);
  */
 #include <stdint.h>
 
-/* Perform config.json mounts[i] inside the rootfs root_fd. */
-int mount_spec_mount(int root_fd, const struct brig_spec *spec, const struct spec_mount *m, brig_error **err);
+/*
+ * Perform config.json mounts[i] inside the rootfs root_fd. premade_fd (borrowed): a detached
+ * mount from mount_spec_open_idmapped() to attach instead of building one, or -1.
+ */
+int mount_spec_mount(int root_fd, const struct brig_spec *spec, const struct spec_mount *m, int premade_fd,
+                     brig_error **err);
+/* m asks for an idmapped mount: option idmap/ridmap, or mount-level mappings (runtime-spec 1.1). */
+bool mount_is_idmapped(const struct spec_mount *m);
+/* The detached, flagged and idmapped mount for m; bind sources resolved from source_dfd. */
+int mount_spec_open_idmapped(int source_dfd, const struct brig_spec *spec, const struct spec_mount *m,
+                             brig_error **err);
 /* Bind source (resolved from source_dfd, host side) onto target_fd, then set attr on it. */
 int mount_bind_at(int source_dfd, const char *source, bool recursive, uint64_t attr, int target_fd,
                   brig_error **err);

@@ -120,6 +120,7 @@ struct spec_mount {
         bool recursive;       /* "rbind" (MS_REC is then in flags); "rprivate" etc. do not set it */
         bool idmap;           /* "idmap" / "ridmap" */
         bool idmap_recursive; /* "ridmap" */
+        bool optional;  /* added by brig's policy, not the config: skipped when the image lacks the destination */
         char *data;     /* remaining fs-specific options joined by ',' (e.g. "mode=755,size=65536k") */
         struct spec_id_mapping *uid_mappings, *gid_mappings;
         size_t n_uid_mappings, n_gid_mappings;

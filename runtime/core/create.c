@@ -25,6 +25,7 @@
 #include "brig/hooks.h"
 #include "brig/log.h"
 #include "brig/policy.h"
+#include "brig/rootfs.h"
 #include "brig/sync.h"
 #include "brig/util.h"
 #include "core.h"
@@ -143,7 +144,7 @@ static int drive_init(const struct init_context *ctx, struct creation *c, int sy
         _cleanup_free_ char *state_json = NULL;
 
         if ((ctx->ns.clone_flags & CLONE_NEWUSER) && ns_write_id_mappings(c->pid, spec->linux, err) < 0)
-                return -1;
+                return brig_error_wrap(err, "config.json: linux.uidMappings/gidMappings");
         if (c->cgroup != NULL && cgroup_clone_fd(c->cgroup) < 0 && cgroup_enter(c->cgroup, c->pid, err) < 0)
                 return -1;
         st->pid = c->pid;
@@ -210,6 +211,9 @@ static int create_in_state_dir(struct init_context *ctx, struct creation *c, str
         if (make_cgroup(c->rt, c->id, ctx->spec, c, &st->cgroup_path, err) < 0)
                 return -1;
         st->cgroup_depth = cgroup_created_depth(c->cgroup);
+        /* Idmapping a host filesystem needs the host's user namespace: init may have left it. */
+        if (rootfs_prepare_mount_fds(ctx->spec, ctx->bundle, &ctx->mount_fds, err) < 0)
+                return -1;
         if (spawn_init(ctx, c, &sync_fd, err) < 0 || drive_init(ctx, c, sync_fd, st, err) < 0)
                 return -1;
         if (save_config(c->state_fd, ctx->bundle, err) < 0)
@@ -282,6 +286,7 @@ int container_create(const struct runtime_options *rt, const char *id, const str
         else
                 *ret_pid = c.pid;
         cgroup_free(c.cgroup);
+        rootfs_mount_fds_free(ctx.mount_fds, spec->n_mounts);
         ns_plan_release(&ctx.ns);
         state_release(&st);
         return r;

@@ -122,6 +122,7 @@ static int setup_container(struct init_context *ctx, struct exec_plan *plan, int
                 .rootfs = ctx->rootfs,
                 .no_pivot = ctx->opts->no_pivot,
                 .in_user_namespace = ns_plan_has(&ctx->ns, SPEC_NS_USER),
+                .mount_fds = ctx->mount_fds,
         };
         _cleanup_close_ int fifo = -1;
 

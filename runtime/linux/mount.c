@@ -319,8 +319,14 @@ static int userns_from_mappings(const struct spec_linux *maps, brig_error **err)
         return fd;
 }
 
-static int apply_idmap(int mnt_fd, const struct brig_spec *spec, const struct spec_mount *m, bool recursive,
-                       brig_error **err)
+bool mount_is_idmapped(const struct spec_mount *m)
+{
+        /* runtime-spec 1.1 configs have the mappings without the 1.2 "idmap" option: still idmapped. */
+        return m->idmap || m->n_uid_mappings > 0 || m->n_gid_mappings > 0;
+}
+
+/* runtime-spec 1.2: "ridmap" maps the submounts too, "idmap" only the top mount (even under rbind). */
+static int apply_idmap(int mnt_fd, const struct brig_spec *spec, const struct spec_mount *m, brig_error **err)
 {
         /* Without mappings of its own the mount takes the container's (runtime-spec "idmap"). */
         const struct spec_linux *maps = spec->linux;
@@ -341,7 +347,7 @@ static int apply_idmap(int mnt_fd, const struct brig_spec *spec, const struct sp
         if (ns_fd < 0)
                 return ns_fd;
         attr.userns_fd = (uint64_t) ns_fd;
-        return setattr(mnt_fd, &attr, recursive, err);
+        return setattr(mnt_fd, &attr, m->idmap_recursive, err);
 }
 
 /* ---- cgroup ---- */
@@ -572,15 +578,13 @@ static bool is_cgroup_type(const char *type)
         return streq_ptr(type, "cgroup") || streq_ptr(type, "cgroup2");
 }
 
-/* A detached mount for m, with its flags already set. */
-static int spec_mount_open(const struct spec_mount *m, bool *ret_recursive, brig_error **err)
+/* A detached mount for m, with its flags already set; bind sources are resolved from source_dfd. */
+static int spec_mount_open(int source_dfd, const struct spec_mount *m, brig_error **err)
 {
-        bool recursive = strv_contains(m->options, "rbind");
         uint64_t attr_set, attr_clr;
         _cleanup_close_ int fd = -1;
 
         spec_mount_attr(m, &attr_set, &attr_clr);
-        *ret_recursive = recursive;
         if (!m->bind) {
                 if (m->type == NULL)
                         return brig_err(err, "no type and not a bind mount");
@@ -588,7 +592,7 @@ static int spec_mount_open(const struct spec_mount *m, bool *ret_recursive, brig
         }
         if (m->source == NULL)
                 return brig_err(err, "bind mount without a source");
-        fd = bind_open(AT_FDCWD, m->source, recursive, err);
+        fd = bind_open(source_dfd, m->source, m->recursive, err);
         if (fd < 0)
                 return fd;
         /* As with "ro" on mount(8), the flags apply to the top mount, not to submounts. */
@@ -597,20 +601,46 @@ static int spec_mount_open(const struct spec_mount *m, bool *ret_recursive, brig
         return TAKE_FD(fd);
 }
 
-int mount_spec_mount(int root_fd, const struct brig_spec *spec, const struct spec_mount *m, brig_error **err)
+int mount_spec_open_idmapped(int source_dfd, const struct brig_spec *spec, const struct spec_mount *m,
+                             brig_error **err)
 {
-        _cleanup_close_ int mnt_fd = -1, target_fd = -1;
-        enum path_kind kind = PATH_DIRECTORY;
-        bool recursive;
-        struct stat st;
+        _cleanup_close_ int mnt_fd = spec_mount_open(source_dfd, m, err);
 
-        if (!m->bind && is_cgroup_type(m->type))
-                return mount_cgroup(root_fd, spec, m, err);
-        mnt_fd = spec_mount_open(m, &recursive, err);
         if (mnt_fd < 0)
                 return mnt_fd;
-        if (m->idmap && apply_idmap(mnt_fd, spec, m, recursive, err) < 0)
+        if (apply_idmap(mnt_fd, spec, m, err) < 0)
                 return -1;
+        return TAKE_FD(mnt_fd);
+}
+
+int mount_spec_mount(int root_fd, const struct brig_spec *spec, const struct spec_mount *m, int premade_fd,
+                     brig_error **err)
+{
+        _cleanup_close_ int own_fd = -1, target_fd = -1;
+        enum path_kind kind = PATH_DIRECTORY;
+        int mnt_fd = premade_fd;
+        struct stat st;
+
+        /* A mapped root may not create it, and an image without it does not need it. */
+        if (m->optional && premade_fd < 0) {
+                _cleanup_close_ int existing = path_open_in_root(root_fd, m->destination, O_PATH | O_CLOEXEC, err);
+
+                if (existing == -ENOENT) {
+                        brig_error_free(err);
+                        return 0;
+                }
+                if (existing < 0)
+                        return -1;
+        }
+        if (mnt_fd < 0) {
+                if (!m->bind && is_cgroup_type(m->type))
+                        return mount_cgroup(root_fd, spec, m, err);
+                own_fd = mount_is_idmapped(m) ? mount_spec_open_idmapped(AT_FDCWD, spec, m, err)
+                                              : spec_mount_open(AT_FDCWD, m, err);
+                if (own_fd < 0)
+                        return own_fd;
+                mnt_fd = own_fd;
+        }
         if (fstat(mnt_fd, &st) < 0)
                 return brig_syserr(err, "stat the mount source");
         if (!S_ISDIR(st.st_mode))

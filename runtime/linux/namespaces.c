@@ -124,10 +124,8 @@ static int write_mapping(pid_t pid, const char *file, const struct spec_id_mappi
 
         if (n == 0)
                 return 0;
-        if (write_file_at(AT_FDCWD, path, text, strlen(text), 0, err) < 0)
-                return brig_error_wrap(err, "config.json: linux.%s", strcmp(file, "uid_map") == 0 ? "uidMappings"
-                                                                                             : "gidMappings");
-        return 0;
+        /* The caller knows which JSON path the mappings came from and adds it. */
+        return write_file_at(AT_FDCWD, path, text, strlen(text), 0, err);
 }
 
 int ns_write_id_mappings(pid_t pid, const struct spec_linux *linux_cfg, brig_error **err)

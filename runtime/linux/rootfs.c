@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -31,15 +32,58 @@ static int set_root_propagation(const struct brig_spec *spec, brig_error **err)
         return 0;
 }
 
-static int mount_spec_mounts(int root_fd, const struct brig_spec *spec, brig_error **err)
+static int mount_error(size_t i, const struct spec_mount *m, brig_error **err)
+{
+        return brig_error_wrap(err, "config.json: mounts[%zu]: mount `%s` on `%s`", i,
+                               m->source != NULL ? m->source : "none", m->destination);
+}
+
+static int mount_spec_mounts(int root_fd, const struct brig_spec *spec, const int *premade_fds,
+                             brig_error **err)
 {
         for (size_t i = 0; i < spec->n_mounts; i++) {
                 const struct spec_mount *m = &spec->mounts[i];
+                int premade = premade_fds != NULL ? premade_fds[i] : -1;
 
-                if (mount_spec_mount(root_fd, spec, m, err) < 0)
-                        return brig_error_wrap(err, "config.json: mounts[%zu]: mount `%s` on `%s`", i,
-                                               m->source != NULL ? m->source : "none", m->destination);
+                if (mount_spec_mount(root_fd, spec, m, premade, err) < 0)
+                        return mount_error(i, m, err);
         }
+        return 0;
+}
+
+void rootfs_mount_fds_free(int *fds, size_t n)
+{
+        for (size_t i = 0; fds != NULL && i < n; i++)
+                if (fds[i] >= 0)
+                        close(fds[i]);
+        free(fds);
+}
+
+int rootfs_prepare_mount_fds(const struct brig_spec *spec, const char *bundle, int **ret_fds,
+                             brig_error **err)
+{
+        _cleanup_close_ int bundle_fd = -1;
+        int *fds;
+
+        *ret_fds = NULL;
+        bundle_fd = open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (bundle_fd < 0)
+                return brig_syserr(err, "open the bundle `%s`", bundle);
+        fds = xmalloc0((spec->n_mounts + 1) * sizeof(*fds)); /* + 1: never a 0-byte allocation */
+        for (size_t i = 0; i < spec->n_mounts; i++)
+                fds[i] = -1;
+        for (size_t i = 0; i < spec->n_mounts; i++) {
+                const struct spec_mount *m = &spec->mounts[i];
+
+                if (!mount_is_idmapped(m))
+                        continue;
+                fds[i] = mount_spec_open_idmapped(bundle_fd, spec, m, err);
+                if (fds[i] < 0) {
+                        rootfs_mount_fds_free(fds, i);
+                        return mount_error(i, m, err);
+                }
+        }
+        *ret_fds = fds;
         return 0;
 }
 
@@ -56,7 +100,7 @@ int rootfs_prepare(const struct brig_spec *spec, const struct rootfs_options *op
         root_fd = open(opts->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (root_fd < 0)
                 return brig_syserr(err, "open the rootfs `%s`", opts->rootfs);
-        if (mount_spec_mounts(root_fd, spec, err) < 0 ||
+        if (mount_spec_mounts(root_fd, spec, opts->mount_fds, err) < 0 ||
             devices_create(root_fd, spec, opts->in_user_namespace, err) < 0)
                 return -1;
         /* pivot_root(2) refuses a shared new root; rootfs_finalize() shares it again. */

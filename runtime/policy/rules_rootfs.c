@@ -42,7 +42,8 @@ static void insert_tmpfs(struct brig_spec *spec, const char *dest, const char *s
         spec->n_mounts++;
         m = &spec->mounts[at];
         *m = (struct spec_mount){ .destination = xstrdup(dest), .type = xstrdup("tmpfs"),
-                                  .source = xstrdup("tmpfs"), .flags = TMPFS_FLAGS };
+                                  .source = xstrdup("tmpfs"), .flags = TMPFS_FLAGS,
+                                  .optional = true };
         m->data = xasprintf("size=%s,mode=1777", size);
         m->options = strv_copy((char *const[]){ "nosuid", "nodev", "noexec", "mode=1777", NULL });
         strv_push(&m->options, m->data);

@@ -231,6 +231,26 @@ static int parse_intel_rdt(const cJSON *node, const struct jpath *at, void *inte
         return 0;
 }
 
+/* A new user namespace without mappings leaves its root unmapped: nothing could be set up in it. */
+static int check_user_namespace_mappings(const struct spec_linux *l, const struct jpath *at, brig_error **err)
+{
+        bool new_userns = false;
+
+        for (size_t i = 0; i < l->n_namespaces; i++)
+                new_userns = new_userns || (l->namespaces[i].type == SPEC_NS_USER && l->namespaces[i].path == NULL);
+        if (!new_userns)
+                return 0;
+        if (l->n_uid_mappings == 0) {
+                struct jpath key = JPATH_KEY(at, "uidMappings");
+                return jpath_err(&key, err, "a new user namespace needs at least one mapping");
+        }
+        if (l->n_gid_mappings == 0) {
+                struct jpath key = JPATH_KEY(at, "gidMappings");
+                return jpath_err(&key, err, "a new user namespace needs at least one mapping");
+        }
+        return 0;
+}
+
 int spec_linux_parse(const cJSON *node, const struct jpath *at, void *linux_section, brig_error **err)
 {
         struct spec_linux *l = linux_section;
@@ -238,6 +258,7 @@ int spec_linux_parse(const cJSON *node, const struct jpath *at, void *linux_sect
         if (parse_namespaces(node, at, l, err) < 0 ||
             spec_id_mappings_parse(node, "uidMappings", at, &l->uid_mappings, &l->n_uid_mappings, err) < 0 ||
             spec_id_mappings_parse(node, "gidMappings", at, &l->gid_mappings, &l->n_gid_mappings, err) < 0 ||
+            check_user_namespace_mappings(l, at, err) < 0 ||
             json_opt_array_of(node, "devices", at, sizeof(*l->devices), parse_device, &l->devices, &l->n_devices,
                               err) < 0 ||
             json_opt_string(node, "cgroupsPath", at, &l->cgroups_path, err) < 0 ||

@@ -536,6 +536,7 @@ TEST(spec_optional_members_and_limits)
                                 "'hooks': {'poststop': [{'path': '/bin/true', 'timeout': 5}]}, "
                                 "'linux': {'resources': {'memory': {'limit': 9223372036854775807, 'swap': -1}}, "
                                 "'uidMappings': [{'containerID': 0, 'hostID': 100000, 'size': 65536}], "
+                                 "'gidMappings': [{'containerID': 0, 'hostID': 100000, 'size': 65536}], "
                                 "'rootfsPropagation': 'rslave', 'personality': {'domain': 'LINUX32'}, "
                                 "'timeOffsets': {'monotonic': {'secs': -5, 'nanosecs': 7}}, "
                                 "'namespaces': [{'type': 'user'}, {'type': 'time'}, "
@@ -553,7 +554,7 @@ TEST(spec_optional_members_and_limits)
         ASSERT_EQ_INT(l->resources->memory->limit, INT64_MAX);
         ASSERT_EQ_INT(l->resources->memory->swap, -1);
         ASSERT_EQ_UINT(l->uid_mappings[0].host_id, 100000);
-        ASSERT_EQ_INT(l->n_gid_mappings, 0);
+        ASSERT_EQ_INT(l->n_gid_mappings, 1);
         ASSERT_EQ_INT(l->rootfs_propagation, SPEC_PROPAGATION_RSLAVE);
         ASSERT_STREQ(l->personality->domain, "LINUX32");
         ASSERT_EQ_INT(l->time_offsets[0].secs, -5);
@@ -769,6 +770,11 @@ TEST(spec_id_mappings)
                            "config.json: mounts[0].uidMappings[0].size: must be greater than 0");
         ASSERT_PATCH_FAILS("{'linux': {'uidMappings': [{'containerID': 4294967295, 'hostID': 0, 'size': 2}]}}",
                            "config.json: linux.uidMappings[0].size: range exceeds the 32-bit id space");
+        ASSERT_PATCH_FAILS("{'linux': {'namespaces': [{'type': 'user'}]}}",
+                           "config.json: linux.uidMappings: a new user namespace needs at least one mapping");
+        ASSERT_PATCH_FAILS("{'linux': {'namespaces': [{'type': 'user'}], "
+                           "'uidMappings': [{'containerID': 0, 'hostID': 1000, 'size': 10}]}}",
+                           "config.json: linux.gidMappings: a new user namespace needs at least one mapping");
 }
 
 TEST(spec_hooks)

@@ -8,14 +8,6 @@ setup_file() { e2e_suite_setup; }
 setup() { e2e_setup; }
 teardown() { e2e_teardown; }
 
-# refused_config SUBSTRING: create from $BUNDLE fails naming SUBSTRING and leaves the host clean.
-refused_config() {
-        brig create --bundle "$BUNDLE" --pid-file "$TESTDIR/pidfile" "$ID"
-        assert_error "$1"
-        [ ! -e "$TESTDIR/pidfile" ] || fail "a refused create wrote its pid file"
-        assert_host_clean "$ID"
-}
-
 # The index the next entry appended to the config array at JQ_PATH will have.
 next_index() {
         jq "$1 | length" "$BUNDLE/config.json"

@@ -407,3 +407,11 @@ assert_error() {
         [[ $stderr == "brig: "* ]] || fail "stderr does not start with \`brig: \`"
         assert_contains "$stderr" "$1"
 }
+
+# refused_config SUBSTRING: create from $BUNDLE fails naming SUBSTRING and leaves the host clean.
+refused_config() {
+        brig create --bundle "$BUNDLE" --pid-file "$TESTDIR/pidfile" "$ID"
+        assert_error "$1"
+        [ ! -e "$TESTDIR/pidfile" ] || fail "a refused create wrote its pid file"
+        assert_host_clean "$ID"
+}

@@ -89,14 +89,6 @@ seccomp_profile() {
         edit_config '.linux.seccomp = $p' --argjson p "$1"
 }
 
-# refused_config SUBSTRING: create from $BUNDLE fails naming SUBSTRING and leaves the host clean.
-refused_config() {
-        brig create --bundle "$BUNDLE" --pid-file "$TESTDIR/pidfile" "$ID"
-        assert_error "$1"
-        [ ! -e "$TESTDIR/pidfile" ] || fail "a refused create wrote its pid file"
-        assert_host_clean "$ID"
-}
-
 # ---- capabilities -----------------------------------------------------------------------------
 
 @test "capabilities: a non-root process gets exactly the configured bounding, inheritable and ambient sets" {

@@ -9,6 +9,7 @@
 
 #include "brig/error.h"
 #include "brig/namespaces.h"
+#include "brig/seccomp.h"
 #include "brig/spec.h"
 #include "brig/state.h"
 
@@ -93,7 +94,8 @@ struct init_context {
         int sync_fd;    /* init's end of the handshake socket */
         int state_fd;   /* the state directory, to open exec.fifo */
         int console_fd; /* connected --console-socket, or -1 */
-        const struct spec_seccomp *seccomp_floor; /* the policy's filter, stacked under the config's */
+        struct brig_seccomp *seccomp;       /* linux.seccomp, compiled (or cached) before clone */
+        struct brig_seccomp *seccomp_floor; /* the policy's filter, stacked under the config's */
         char *state_json; /* received with SYNC_GO: what createContainer/startContainer hooks read */
         int *mount_fds;   /* rootfs_prepare_mount_fds(): idmapped mounts built by the runtime */
 };

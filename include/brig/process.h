@@ -13,12 +13,16 @@
 #include "brig/spec.h"
 
 struct exec_plan {
-        char *path;                         /* resolved executable, inside the container */
-        struct brig_seccomp *late_seccomp;  /* loaded by process_exec when no_new_privs is on */
-        struct brig_seccomp *late_floor;    /* the policy's floor, loaded just before late_seccomp */
+        char *path; /* resolved executable, inside the container */
 
-        /* Optional inputs the caller sets before process_finalize; zero-initialised means none. */
-        const struct spec_seccomp *seccomp_floor; /* the policy's floor filter, stacked under the config's */
+        /*
+         * Set by the caller before process_finalize (zero-initialised means none). The filters are
+         * prepared by the runtime before clone (seccomp_prepare_cached) and owned by the plan: the
+         * floor goes first, and both are loaded before the identity switch when no_new_privs is off
+         * (that needs CAP_SYS_ADMIN), else by process_exec right before execve.
+         */
+        struct brig_seccomp *seccomp; /* linux.seccomp */
+        struct brig_seccomp *floor;   /* the policy's floor */
         const char *seccomp_state_json; /* OCI state JSON for the seccomp listener (borrowed) */
         bool has_seccomp_listener;      /* seccomp_listener_fd is set: */
         int seccomp_listener_fd;        /* from seccomp_listener_connect() before pivot_root; owned by the plan */

@@ -3,6 +3,8 @@
 #ifndef BRIG_SECCOMP_H
 #define BRIG_SECCOMP_H
 
+#include <stddef.h>
+
 #include "brig/error.h"
 #include "brig/spec.h"
 
@@ -15,6 +17,18 @@ struct brig_seccomp;
  * one rule per condition (so its conditions are ORed, as runc does); otherwise one rule ANDs them all.
  */
 int seccomp_prepare(const struct spec_seccomp *profile, struct brig_seccomp **ret, brig_error **err);
+
+/*
+ * The same, as a BPF program ready for seccomp(2), taken from or added to the cache in cache_dir
+ * (NULL: no cache). Profiles with SCMP_ACT_NOTIFY rules are not cached (libseccomp loads them).
+ */
+int seccomp_prepare_cached(const struct spec_seccomp *profile, const char *cache_dir, struct brig_seccomp **ret,
+                           brig_error **err);
+
+/* The cache behind seccomp_prepare_cached (seccomp_cache.c). */
+char *seccomp_profile_key(const struct spec_seccomp *profile);
+int seccomp_cache_lookup(const char *dir, const char *key, void **ret_prog, size_t *ret_len);
+void seccomp_cache_store(const char *dir, const char *key, const void *prog, size_t len);
 
 /*
  * linux.seccomp.listenerPath is a host path: connect to it before pivot_root and hand the socket

@@ -245,6 +245,16 @@ static int enforce_policy(const struct runtime_options *rt, const char *id, cons
         return r;
 }
 
+static void init_context_release(struct init_context *ctx)
+{
+        ns_plan_release(&ctx->ns);
+        seccomp_freep(&ctx->seccomp);
+        seccomp_freep(&ctx->seccomp_floor);
+        if (ctx->mount_fds != NULL)
+                rootfs_mount_fds_free(ctx->mount_fds, ctx->spec->n_mounts);
+        ctx->mount_fds = NULL;
+}
+
 int container_create(const struct runtime_options *rt, const char *id, const struct create_options *opts,
                      pid_t *ret_pid, brig_error **err)
 {
@@ -255,27 +265,26 @@ int container_create(const struct runtime_options *rt, const char *id, const str
         struct container_state st = { 0 };
         struct creation c = { .rt = rt, .id = id, .state_fd = -1 };
         struct init_context ctx = { .id = id, .opts = opts, .sync_fd = -1 };
-        int r;
+        int r = -1;
 
         /* Everything that can be checked is checked before anything is made on the host. */
         if (state_validate_id(id, err) < 0 || check_preserved_fds(opts->preserve_fds, err) < 0 ||
             resolve_bundle(opts->bundle, &bundle, err) < 0 || spec_load(bundle, &spec, err) < 0 ||
-            enforce_policy(rt, id, bundle, spec, &policy, err) < 0 || resolve_rootfs(bundle, spec, &rootfs, err) < 0 || check_console(spec, opts, &console_fd, err) < 0 ||
+            enforce_policy(rt, id, bundle, spec, &policy, err) < 0 ||
+            prepare_seccomp_filters(rt, spec, policy, &ctx.seccomp, &ctx.seccomp_floor, err) < 0 ||
+            resolve_rootfs(bundle, spec, &rootfs, err) < 0 || check_console(spec, opts, &console_fd, err) < 0 ||
             ns_plan_build(spec->linux, &ctx.ns, err) < 0)
-                return -1;
+                goto out;
 
         state_fd = state_dir_create(rt->root, id, err);
-        if (state_fd < 0) {
-                ns_plan_release(&ctx.ns);
-                return -1;
-        }
+        if (state_fd < 0)
+                goto out;
         c.state_fd = state_fd;
         ctx.spec = spec;
         ctx.bundle = bundle;
         ctx.rootfs = rootfs;
         ctx.state_fd = state_fd;
         ctx.console_fd = console_fd;
-        ctx.seccomp_floor = policy_seccomp_floor(policy);
         st = (struct container_state){ .id = xstrdup(id), .bundle = xstrdup(bundle), .rootfs = xstrdup(rootfs),
                                        .created = time_rfc3339_now() };
         copy_annotations(spec, &st);
@@ -286,8 +295,8 @@ int container_create(const struct runtime_options *rt, const char *id, const str
         else
                 *ret_pid = c.pid;
         cgroup_free(c.cgroup);
-        rootfs_mount_fds_free(ctx.mount_fds, spec->n_mounts);
-        ns_plan_release(&ctx.ns);
         state_release(&st);
+out:
+        init_context_release(&ctx);
         return r;
 }

@@ -115,7 +115,7 @@ static int load_process(const struct exec_options *o, struct brig_spec *spec, br
 struct exec_child {
         const struct brig_spec *spec;
         const struct exec_options *opts;
-        const struct spec_seccomp *floor;
+        struct brig_seccomp *seccomp, *floor; /* compiled before clone */
         struct ns_plan ns;
         int sync_fd;
         int console_fd;
@@ -127,7 +127,8 @@ static int exec_child_setup(struct exec_child *c, struct exec_plan *plan, brig_e
                 return -1;
         if (c->spec->process->terminal && console_setup(c->console_fd, c->spec->process, err) < 0)
                 return -1;
-        plan->seccomp_floor = c->floor;
+        plan->seccomp = TAKE_PTR(c->seccomp);
+        plan->floor = TAKE_PTR(c->floor);
         if (process_finalize(c->spec->process, c->spec->linux, plan, err) < 0)
                 return -1;
         return pass_only_preserved_fds(c->opts->preserve_fds, err);
@@ -245,14 +246,17 @@ int container_exec(const struct runtime_options *rt, const char *id, const struc
         if (r == 0)
                 r = open_container_cgroup(&st, &cg, err);
         if (r == 0)
+                r = prepare_seccomp_filters(rt, spec, policy, &child.seccomp, &child.floor, err);
+        if (r == 0)
                 r = plan_namespaces_of(st.pid, &child.ns, err);
         if (r == 0) {
                 child.spec = spec;
-                child.floor = policy_seccomp_floor(policy);
                 child.console_fd = console_fd;
                 r = spawn_exec(&child, cg, &pid, err);
                 ns_plan_release(&child.ns);
         }
+        seccomp_freep(&child.seccomp);
+        seccomp_freep(&child.floor);
         if (r == 0)
                 r = write_pid_file(o->pid_file, pid, err);
         if (r == 0 && !o->detach)

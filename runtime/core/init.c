@@ -146,7 +146,9 @@ static int setup_container(struct init_context *ctx, struct exec_plan *plan, int
                 return -1;
         if (rootfs_finalize(spec, err) < 0)
                 return -1;
-        plan->seccomp_floor = ctx->seccomp_floor;
+        /* The runtime compiled them before clone: this process holds its own copy. */
+        plan->seccomp = TAKE_PTR(ctx->seccomp);
+        plan->floor = TAKE_PTR(ctx->seccomp_floor);
         if (process_finalize(spec->process, spec->linux, plan, err) < 0)
                 return -1;
         *ret_fifo = TAKE_FD(fifo);

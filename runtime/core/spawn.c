@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "brig/cleanup.h"
+#include "brig/container.h"
+#include "brig/policy.h"
 #include "brig/util.h"
 #include "core.h"
 
@@ -64,5 +66,21 @@ int pass_only_preserved_fds(int preserve_fds, brig_error **err)
         for (unsigned fd = 3; fd < first; fd++)
                 if (fcntl((int) fd, F_SETFD, 0) < 0)
                         return brig_syserr(err, "--preserve-fds: fd %u", fd);
+        return 0;
+}
+
+int prepare_seccomp_filters(const struct runtime_options *rt, const struct brig_spec *spec,
+                            const struct brig_policy *policy, struct brig_seccomp **ret_seccomp,
+                            struct brig_seccomp **ret_floor, brig_error **err)
+{
+        _cleanup_free_ char *cache = xasprintf("%s/.seccomp-cache", rt->root);
+
+        *ret_floor = NULL;
+        if (seccomp_prepare_cached(spec->linux != NULL ? spec->linux->seccomp : NULL, cache, ret_seccomp, err) < 0)
+                return brig_error_wrap(err, "config.json");
+        if (seccomp_prepare_cached(policy_seccomp_floor(policy), cache, ret_floor, err) < 0) {
+                seccomp_freep(ret_seccomp);
+                return brig_error_wrap(err, "policy seccomp floor");
+        }
         return 0;
 }

@@ -140,12 +140,17 @@ static void close_listener(struct exec_plan *plan)
         plan->seccomp_listener_fd = -1;
 }
 
-static int load_filter(struct exec_plan *plan, struct brig_seccomp *filter, brig_error **err)
+/* The floor first: the config's own filter may deny seccomp(2) itself. Each is loaded once. */
+static int load_filters(struct exec_plan *plan, brig_error **err)
 {
-        int r = seccomp_filter_load(filter, plan->has_seccomp_listener ? plan->seccomp_listener_fd : -1,
-                                    plan->seccomp_state_json, err);
+        int r = seccomp_filter_load(plan->floor, -1, NULL, err);
 
+        if (r >= 0)
+                r = seccomp_filter_load(plan->seccomp, plan->has_seccomp_listener ? plan->seccomp_listener_fd : -1,
+                                        plan->seccomp_state_json, err);
         close_listener(plan);
+        seccomp_freep(&plan->floor);
+        seccomp_freep(&plan->seccomp);
         return r;
 }
 
@@ -185,17 +190,9 @@ int process_finalize(const struct spec_process *proc, const struct spec_linux *l
                      struct exec_plan *plan, brig_error **err)
 {
         const struct spec_seccomp *profile = linux_cfg != NULL ? linux_cfg->seccomp : NULL;
-        _cleanup_seccomp_ struct brig_seccomp *filter = NULL, *floor = NULL;
         bool cwd_retry;
         int r;
 
-        /* Compile first: a bad profile fails before anything about the process has changed. */
-        r = seccomp_prepare(profile, &filter, err);
-        if (r < 0)
-                return r;
-        r = seccomp_prepare(plan->seccomp_floor, &floor, err);
-        if (r < 0)
-                return brig_error_wrap(err, "policy seccomp floor");
         r = ensure_listener(plan, profile, err);
         if (r < 0)
                 return r;
@@ -217,9 +214,7 @@ int process_finalize(const struct spec_process *proc, const struct spec_linux *l
         /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: do it while we still have it. */
         /* The floor goes first: the config's own filter may deny seccomp(2) itself. */
         if (!proc->no_new_privileges) {
-                r = seccomp_filter_load(floor, -1, NULL, err);
-                if (r >= 0)
-                        r = load_filter(plan, filter, err);
+                r = load_filters(plan, err);
                 if (r < 0)
                         return r;
         }
@@ -231,9 +226,7 @@ int process_finalize(const struct spec_process *proc, const struct spec_linux *l
         if (proc->no_new_privileges) {
                 if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                         return brig_syserr(err, "process.noNewPrivileges: prctl(PR_SET_NO_NEW_PRIVS)");
-                /* Loaded right before execve, so that as few of brig's own syscalls as possible run under it. */
-                plan->late_seccomp = TAKE_PTR(filter);
-                plan->late_floor = TAKE_PTR(floor);
+                /* The filters wait for process_exec: as few of brig's own syscalls as possible run under them. */
         }
         return 0;
 }
@@ -243,16 +236,9 @@ int process_exec(struct exec_plan *plan, const struct spec_process *proc, brig_e
         static char *const no_env[] = { NULL };
         int r;
 
-        if (plan->late_floor != NULL) {
-                r = seccomp_filter_load(plan->late_floor, -1, NULL, err);
-                if (r < 0)
-                        return r;
-        }
-        if (plan->late_seccomp != NULL) {
-                r = load_filter(plan, plan->late_seccomp, err);
-                if (r < 0)
-                        return r;
-        }
+        r = load_filters(plan, err);
+        if (r < 0)
+                return r;
         execve(plan->path, proc->args, proc->env != NULL ? proc->env : no_env);
         return brig_syserr(err, "exec `%s`", plan->path);
 }
@@ -261,7 +247,7 @@ void exec_plan_release(struct exec_plan *plan)
 {
         free(plan->path);
         plan->path = NULL;
-        seccomp_freep(&plan->late_seccomp);
-        seccomp_freep(&plan->late_floor);
+        seccomp_freep(&plan->seccomp);
+        seccomp_freep(&plan->floor);
         close_listener(plan);
 }

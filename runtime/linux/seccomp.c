@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* linux.seccomp -> a libseccomp filter; SCMP_ACT_NOTIFY fds go to the listener over SCM_RIGHTS. */
 #include <cjson/cJSON.h>
+#include <fcntl.h>
 #include <ctype.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -26,7 +31,10 @@
 #endif
 
 struct brig_seccomp {
-        scmp_filter_ctx ctx;
+        scmp_filter_ctx ctx; /* a profile with SCMP_ACT_NOTIFY: libseccomp loads it and hands out the fd */
+        void *prog;          /* otherwise the compiled BPF, loaded with seccomp(2) */
+        size_t prog_len;     /* bytes */
+        unsigned load_flags; /* SECCOMP_FILTER_FLAG_* for seccomp(2) */
         char *listener_path; /* set only when some rule notifies */
         char *listener_metadata;
 };
@@ -77,6 +85,7 @@ void seccomp_free(struct brig_seccomp *f)
                 return;
         if (f->ctx != NULL)
                 seccomp_release(f->ctx);
+        free(f->prog);
         free(f->listener_path);
         free(f->listener_metadata);
         free(f);
@@ -318,6 +327,78 @@ int seccomp_prepare(const struct spec_seccomp *p, struct brig_seccomp **ret, bri
         return 0;
 }
 
+/* The seccomp(2) flags libseccomp would have set from the profile's flags. */
+static unsigned load_flags_of(const struct spec_seccomp *p)
+{
+        unsigned flags = 0;
+
+        for (size_t i = 0; p->flags != NULL && p->flags[i] != NULL; i++) {
+                if (strcmp(p->flags[i], "SECCOMP_FILTER_FLAG_LOG") == 0)
+                        flags |= SECCOMP_FILTER_FLAG_LOG;
+                else if (strcmp(p->flags[i], "SECCOMP_FILTER_FLAG_SPEC_ALLOW") == 0)
+                        flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+        }
+        return flags;
+}
+
+static int export_program(scmp_filter_ctx ctx, void **ret, size_t *ret_len, brig_error **err)
+{
+        _cleanup_close_ int fd = memfd_create("brig-seccomp", MFD_CLOEXEC);
+        _cleanup_free_ char *path = NULL;
+        char *prog;
+        int r;
+
+        if (fd < 0)
+                return brig_syserr(err, "linux.seccomp: memfd_create");
+        r = seccomp_export_bpf(ctx, fd);
+        if (r < 0)
+                return brig_error_make(err, -r, "linux.seccomp: export the compiled filter");
+        /* A fresh open reads from the start, whatever the export left the offset at. */
+        path = xasprintf("/proc/self/fd/%d", fd);
+        if (read_file_at(AT_FDCWD, path, &prog, ret_len, err) < 0)
+                return brig_error_wrap(err, "linux.seccomp: read the compiled filter");
+        *ret = prog;
+        return 0;
+}
+
+int seccomp_prepare_cached(const struct spec_seccomp *p, const char *cache_dir, struct brig_seccomp **ret,
+                           brig_error **err)
+{
+        _cleanup_seccomp_ struct brig_seccomp *compiled = NULL, *f = NULL;
+        _cleanup_free_ char *key = NULL;
+
+        *ret = NULL;
+        if (p == NULL)
+                return 0;
+        /* Only libseccomp can hand out a notify fd: those profiles keep its context. */
+        if (profile_notifies(p))
+                return seccomp_prepare(p, ret, err);
+        key = seccomp_profile_key(p);
+        f = xmalloc0(sizeof(*f));
+        f->load_flags = load_flags_of(p);
+        if (cache_dir == NULL || !seccomp_cache_lookup(cache_dir, key, &f->prog, &f->prog_len)) {
+                if (seccomp_prepare(p, &compiled, err) < 0 ||
+                    export_program(compiled->ctx, &f->prog, &f->prog_len, err) < 0)
+                        return -1;
+                if (cache_dir != NULL)
+                        seccomp_cache_store(cache_dir, key, f->prog, f->prog_len);
+        }
+        *ret = TAKE_PTR(f);
+        return 0;
+}
+
+static int load_program(const struct brig_seccomp *f, brig_error **err)
+{
+        struct sock_fprog prog = {
+                .len = (unsigned short) (f->prog_len / sizeof(struct sock_filter)),
+                .filter = f->prog,
+        };
+
+        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, f->load_flags, &prog) < 0)
+                return brig_syserr(err, "linux.seccomp: load the filter");
+        return 0;
+}
+
 static int listener_connect_path(const char *path, int *ret_fd, brig_error **err)
 {
         struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -421,6 +502,8 @@ int seccomp_filter_load(struct brig_seccomp *f, int listener_fd, const char *sta
 
         if (f == NULL)
                 return 0;
+        if (f->prog != NULL)
+                return load_program(f, err);
         /* Connect and build the message first: as few syscalls as possible run under the filter. */
         if (f->listener_path != NULL) {
                 if (listener_fd < 0) {

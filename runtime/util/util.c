@@ -256,7 +256,8 @@ int write_file_at(int dirfd, const char *path, const char *content, size_t len, 
 
 int write_file_atomic_at(int dirfd, const char *name, const char *content, size_t len, brig_error **err)
 {
-        _cleanup_free_ char *tmp = xasprintf(".%s.tmp", name);
+        /* One temporary name per writer: concurrent writers of one file must not share it. */
+        _cleanup_free_ char *tmp = xasprintf(".%s.%d.tmp", name, (int) getpid());
         int r;
 
         r = write_file_at(dirfd, tmp, content, len, 0600, err);

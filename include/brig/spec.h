@@ -335,8 +335,13 @@ struct brig_spec {
 
 /* Parse a JSON document (config.json text). `what` prefixes messages ("config.json"). */
 int spec_parse(const char *json, size_t len, const char *what, struct brig_spec **ret, brig_error **err);
-/* Read and parse <bundle>/config.json. */
+/*
+ * Read and parse <bundle>/config.json. Relative bind sources are made absolute against the bundle
+ * here, once, so the policy judges the same path the mount uses, wherever brig was started.
+ */
 int spec_load(const char *bundle, struct brig_spec **ret, brig_error **err);
+/* The same resolution, for a config parsed from elsewhere (the copy kept with the state). */
+void spec_resolve_bind_sources(struct brig_spec *spec, const char *bundle);
 void spec_free(struct brig_spec *spec);
 void spec_freep(struct brig_spec **spec);
 #define _cleanup_spec_ __attribute__((cleanup(spec_freep)))

@@ -54,8 +54,8 @@ int state_write(int dirfd, const struct container_state *st, brig_error **err);
 /* Reads state.json; a directory without one is a container still being created (*ret zeroed, pid 0). */
 int state_read(int dirfd, const char *id, struct container_state *ret, brig_error **err);
 void state_release(struct container_state *st);
-/* The copy of config.json taken at create. */
-int state_load_config(int dirfd, struct brig_spec **ret, brig_error **err);
+/* The copy of config.json taken at create; relative bind sources resolved against bundle. */
+int state_load_config(int dirfd, const char *bundle, struct brig_spec **ret, brig_error **err);
 
 /* Start time of a live pid (0 when it is gone or a zombie). */
 uint64_t process_start_time(pid_t pid);

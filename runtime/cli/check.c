@@ -45,7 +45,7 @@ static int parse_check_flags(int argc, char **argv, struct check_options *o, bri
 static void print_summary(const struct policy_report *r)
 {
         if (!policy_report_allows(r))
-                printf("verdict: refuse (%zu violations)\n", r->n_refused);
+                printf("verdict: refuse (%zu violation%s)\n", r->n_refused, r->n_refused == 1 ? "" : "s");
         else if (r->n_refused > 0)
                 printf("verdict: run in audit mode (%zu violations logged, %zu hardened, %zu warnings)\n",
                        r->n_refused, r->n_hardened, r->n_warned);

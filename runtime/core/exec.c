@@ -215,7 +215,7 @@ static int prepare_exec(const struct runtime_options *rt, const char *id, const 
         status = state_status(fd, st);
         if (status != STATUS_RUNNING && status != STATUS_CREATED)
                 return brig_err(err, "cannot exec in container `%s`: it is %s", id, status_name(status));
-        if (state_load_config(fd, spec, err) < 0 || load_process(o, *spec, err) < 0)
+        if (state_load_config(fd, st->bundle, spec, err) < 0 || load_process(o, *spec, err) < 0)
                 return -1;
         /* The exec'd process gets no more privilege than the policy grants an init. */
         if (policy_load(rt->policy_file, rt->policy_preset, policy, err) < 0)

@@ -69,7 +69,7 @@ static void run_late_hooks(int state_fd, const struct container_state *st, enum 
         brig_error *err = NULL;
         const struct spec_hooks *h;
 
-        if (state_load_config(state_fd, &spec, &err) < 0)
+        if (state_load_config(state_fd, st->bundle, &spec, &err) < 0)
                 goto out;
         h = &spec->hooks;
         json = state_to_json(st, status, false);
@@ -187,11 +187,25 @@ static int destroy_locked(const struct runtime_options *rt, struct loaded *l, br
         return state_dir_remove(rt->root, l->st.id, err);
 }
 
+static bool state_dir_missing(const struct runtime_options *rt, const char *id)
+{
+        _cleanup_free_ char *path = xasprintf("%s/%s", rt->root, id);
+
+        return access(path, F_OK) < 0 && errno == ENOENT;
+}
+
 int container_delete(const struct runtime_options *rt, const char *id, bool force, brig_error **err)
 {
         struct loaded l;
-        int r = load_locked(rt, id, &l, err);
+        int r;
 
+        /* `delete --force` of a container that is gone succeeds, as with runc: containerd's shim
+         * runs it after every delete and after a failed create, and logs a failure otherwise. */
+        if (state_validate_id(id, err) < 0)
+                return -1;
+        if (force && state_dir_missing(rt, id))
+                return 0;
+        r = load_locked(rt, id, &l, err);
         if (r == 0) {
                 if ((l.status == STATUS_RUNNING || l.status == STATUS_PAUSED) && !force)
                         r = brig_err(err, "cannot delete container `%s`: it is %s (use --force)", id,

@@ -236,14 +236,16 @@ void state_release(struct container_state *st)
         *st = (struct container_state){ 0 };
 }
 
-int state_load_config(int dirfd, struct brig_spec **ret, brig_error **err)
+int state_load_config(int dirfd, const char *bundle, struct brig_spec **ret, brig_error **err)
 {
         _cleanup_free_ char *text = NULL;
         size_t len;
 
-        if (read_file_at(dirfd, STATE_CONFIG, &text, &len, err) < 0)
+        if (read_file_at(dirfd, STATE_CONFIG, &text, &len, err) < 0 || spec_parse(text, len, "config.json", ret, err) < 0)
                 return -1;
-        return spec_parse(text, len, "config.json", ret, err);
+        if (bundle != NULL)
+                spec_resolve_bind_sources(*ret, bundle);
+        return 0;
 }
 
 uint64_t process_start_time(pid_t pid)

@@ -123,6 +123,8 @@ static void apply_restricted(struct brig_policy *p)
         strv_free(p->lists[LIST_ALLOWED_CAPS]);
         p->lists[LIST_ALLOWED_CAPS] = NULL;
         strv_push(&p->lists[LIST_ALLOWED_CAPS], "CAP_NET_BIND_SERVICE");
+        /* PSS restricted rejects a pod that adds anything else, rather than dropping it silently. */
+        p->actions[RULE_CAPS_ALLOWLIST] = POLICY_ACTION_REFUSE;
         p->actions[RULE_USER_ROOT] = POLICY_ACTION_REFUSE;
         p->actions[RULE_SECCOMP_REQUIRED] = POLICY_ACTION_REFUSE;
 }

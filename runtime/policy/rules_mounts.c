@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * mounts.host_sensitive: no bind mount of a sensitive host path (after resolving symlinks) or
- * of a container engine socket. mounts.propagation: no shared propagation back to the host.
+ * of a container engine socket, and no filesystem mount beyond the private pseudo filesystems.
+ * mounts.propagation: no shared propagation back to the host.
  * mounts.proc_sys: proc and sysfs only at /proc and /sys, sysfs read-only.
  */
 #include <limits.h>
@@ -84,12 +85,36 @@ static void check_bind_source(struct rule_ctx *c, size_t i, const struct spec_mo
                 rule_violation(c, path, "`%s` exposes the sensitive host path `%s`", m->source, hit);
 }
 
+/*
+ * The filesystems a container may mount other than by bind: each instance is private to the
+ * container (proc and sysfs are placed by mounts.proc_sys, cgroup is scoped by the cgroup
+ * namespace). brig mounts before it drops privilege, so any other type (ext4 of a host disk,
+ * overlay over host dirs, debugfs, securityfs, devtmpfs, ...) would hand host data to the container.
+ */
+static char *const private_fs_types[] = { "proc", "sysfs", "tmpfs", "devpts", "mqueue", "cgroup", "cgroup2", NULL };
+
+static void check_fs_type(struct rule_ctx *c, size_t i, const struct spec_mount *m)
+{
+        _cleanup_free_ char *path = NULL, *what = NULL;
+
+        if (m->type != NULL && strv_contains(private_fs_types, m->type))
+                return;
+        path = xasprintf("mounts[%zu].type", i);
+        what = m->type != NULL ? xasprintf("filesystem `%s`", m->type) : xstrdup("a mount without a type");
+        rule_violation(c, path,
+                       "%s (source `%s`) could expose host data: besides bind mounts, only proc, sysfs, tmpfs, "
+                       "devpts, mqueue and cgroup filesystems are allowed",
+                       what, m->source != NULL ? m->source : "");
+}
+
 void rule_mounts_host_sensitive(struct rule_ctx *c)
 {
         for (size_t i = 0; i < c->spec->n_mounts; i++) {
                 const struct spec_mount *m = &c->spec->mounts[i];
 
-                if (m->bind && m->source != NULL)
+                if (!m->bind)
+                        check_fs_type(c, i, m);
+                else if (m->source != NULL)
                         check_bind_source(c, i, m);
         }
 }

@@ -135,10 +135,12 @@ static int parse_device(const cJSON *node, const struct jpath *at, void *elem, b
         if (d->type != 'p' && (json_req_int64(node, "major", at, 0, INT64_MAX, &d->major, err) < 0 ||
                                json_req_int64(node, "minor", at, 0, INT64_MAX, &d->minor, err) < 0))
                 return -1;
-        if (json_opt_int(node, "fileMode", at, 0, 07777, &d->file_mode, &d->has_file_mode, err) < 0 ||
+        /* podman passes the host node's st_mode, file type bits included: only the permissions count. */
+        if (json_opt_int(node, "fileMode", at, 0, 0177777, &d->file_mode, &d->has_file_mode, err) < 0 ||
             json_opt_int(node, "uid", at, 0, UINT32_MAX, &d->uid, &d->has_uid, err) < 0 ||
             json_opt_int(node, "gid", at, 0, UINT32_MAX, &d->gid, &d->has_gid, err) < 0)
                 return -1;
+        d->file_mode &= 07777;
         return 0;
 }
 

@@ -94,15 +94,32 @@ int spec_parse(const char *json, size_t len, const char *what, struct brig_spec 
         return 0;
 }
 
+void spec_resolve_bind_sources(struct brig_spec *spec, const char *bundle)
+{
+        for (size_t i = 0; i < spec->n_mounts; i++) {
+                struct spec_mount *m = &spec->mounts[i];
+                char *abs;
+
+                if (!m->bind || m->source == NULL || m->source[0] == '/')
+                        continue;
+                abs = xasprintf("%s/%s", bundle, m->source);
+                free(m->source);
+                m->source = abs;
+        }
+}
+
 int spec_load(const char *bundle, struct brig_spec **ret, brig_error **err)
 {
-        _cleanup_free_ char *path = xasprintf("%s/config.json", bundle);
-        _cleanup_free_ char *text = NULL;
+        _cleanup_free_ char *abs = realpath(bundle, NULL), *path = NULL, *text = NULL;
         size_t len;
 
-        if (read_file_at(AT_FDCWD, path, &text, &len, err) < 0)
+        if (abs == NULL)
+                return brig_syserr(err, "bundle `%s`", bundle);
+        path = xasprintf("%s/config.json", abs);
+        if (read_file_at(AT_FDCWD, path, &text, &len, err) < 0 || spec_parse(text, len, "config.json", ret, err) < 0)
                 return -1;
-        return spec_parse(text, len, "config.json", ret, err);
+        spec_resolve_bind_sources(*ret, abs);
+        return 0;
 }
 
 void spec_free(struct brig_spec *spec)

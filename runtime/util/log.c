@@ -39,12 +39,17 @@ int brig_log_init(const char *path, bool json, bool debug, brig_error **err)
 
 static char *format_line(enum brig_log_level level, const char *msg)
 {
-        _cleanup_free_ char *now = time_rfc3339_now();
+        _cleanup_free_ char *now = time_rfc3339_now(), *flat = NULL;
         cJSON *o;
         char *line, *out;
 
-        if (!sink.json)
-                return xasprintf("time=\"%s\" level=%s msg=\"%s\"\n", now, level_names[level], msg);
+        if (!sink.json) {
+                /* A text line stays one line. */
+                flat = xstrdup(msg);
+                for (char *p = strchr(flat, '\n'); p != NULL; p = strchr(p, '\n'))
+                        *p = ' ';
+                return xasprintf("time=\"%s\" level=%s msg=\"%s\"\n", now, level_names[level], flat);
+        }
         o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "level", level_names[level]);
         cJSON_AddStringToObject(o, "msg", msg);
@@ -58,30 +63,28 @@ static char *format_line(enum brig_log_level level, const char *msg)
         return out;
 }
 
-static void emit_line(enum brig_log_level level, const char *msg)
+/*
+ * stderr gets one "brig: " line per line of the message (every policy violation on its own);
+ * the log file gets the message as one entry, because engines show only the last error entry.
+ */
+static void emit(enum brig_log_level level, const char *msg)
 {
-        _cleanup_free_ char *line = NULL;
+        _cleanup_free_ char *copy = NULL, *entry = NULL;
+        char *save = NULL;
 
         if (level == BRIG_LOG_DEBUG && !sink.debug)
                 return;
         /* Without a log file, warnings and debug output go to stderr; errors always do. */
-        if (level == BRIG_LOG_ERROR || sink.fd < 0)
-                fprintf(stderr, "brig: %s%s\n", level == BRIG_LOG_WARN ? "warning: " : "", msg);
+        if (level == BRIG_LOG_ERROR || sink.fd < 0) {
+                copy = xstrdup(msg);
+                for (char *line = strtok_r(copy, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
+                        fprintf(stderr, "brig: %s%s\n", level == BRIG_LOG_WARN ? "warning: " : "", line);
+        }
         if (sink.fd < 0)
                 return;
-        line = format_line(level, msg);
-        /* One write per line: concurrent writers to the same log never interleave. */
-        (void) write_all(sink.fd, line, strlen(line));
-}
-
-/* A multi-line message (e.g. every policy violation) becomes one log line per line. */
-static void emit(enum brig_log_level level, const char *msg)
-{
-        _cleanup_free_ char *copy = xstrdup(msg);
-        char *save = NULL;
-
-        for (char *line = strtok_r(copy, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
-                emit_line(level, line);
+        entry = format_line(level, msg);
+        /* One write per entry: concurrent writers to the same log never interleave. */
+        (void) write_all(sink.fd, entry, strlen(entry));
 }
 
 void brig_log(enum brig_log_level level, const char *fmt, ...)

@@ -269,11 +269,31 @@ TEST(policy_restricted_refuses_what_baseline_accepts)
         ASSERT_TRUE(has_decision(r1, POLICY_REFUSE, RULE_USER_ROOT, "process.user.uid", NULL));
         r2 = policy_evaluate(p, ctr);
         ASSERT_TRUE(has_decision(r2, POLICY_REFUSE, RULE_SECCOMP_REQUIRED, "linux.seccomp", NULL));
+        /* Docker's default capabilities are more than PSS restricted lets a pod add. */
         r3 = policy_evaluate(p, nobody);
-        ASSERT_TRUE(policy_report_allows(r3));
-        /* Only NET_BIND_SERVICE survives. */
+        ASSERT_TRUE(has_decision(r3, POLICY_REFUSE, RULE_CAPS_ALLOWLIST, NULL, NULL));
+        ASSERT_FALSE(policy_report_allows(r3));
+}
+
+TEST(policy_restricted_accepts_a_non_root_net_bind_service_only_config)
+{
+        _cleanup_policy_ struct brig_policy *p = test_policy("restricted");
+        _cleanup_spec_ struct brig_spec *nobody = fixture("docker-user-nobody");
+        _cleanup_policy_report_ struct policy_report *r = NULL;
+        struct spec_capabilities *c;
+
+        ASSERT_NOT_NULL(nobody);
+        c = nobody->process->capabilities;
+        strv_free(c->bounding);
+        strv_free(c->effective);
+        strv_free(c->permitted);
+        c->bounding = c->effective = c->permitted = NULL;
+        strv_push(&c->bounding, "CAP_NET_BIND_SERVICE");
+        c->effective = strv_copy(c->bounding);
+        c->permitted = strv_copy(c->bounding);
+        r = policy_evaluate(p, nobody);
+        ASSERT_TRUE(policy_report_allows(r));
         ASSERT_EQ_INT(strv_length(nobody->process->capabilities->bounding), 1);
-        ASSERT_STREQ(nobody->process->capabilities->bounding[0], "CAP_NET_BIND_SERVICE");
 }
 
 TEST(policy_audit_mode_runs_and_reports)

@@ -821,3 +821,16 @@ TEST(spec_enums)
         ASSERT_PATCH_FAILS("{'process': {'scheduler': {'policy': 'SCHED_RR', 'flags': ['SCHED_FLAG_X']}}}",
                            "config.json: process.scheduler.flags[0]: unknown scheduler flag `SCHED_FLAG_X`");
 }
+
+TEST(spec_device_file_mode_keeps_only_permissions)
+{
+        _cleanup_spec_ struct brig_spec *spec = NULL;
+        _cleanup_error_ brig_error *err = NULL;
+
+        /* podman sends the host node's st_mode: S_IFCHR | 0666. */
+        ASSERT_OK(parse_patched("{'linux': {'devices': [{'path': '/dev/xnull', 'type': 'c', 'major': 1, "
+                                "'minor': 3, 'fileMode': 8630}]}}",
+                                &spec, &err),
+                  err);
+        ASSERT_EQ_UINT(spec->linux->devices[0].file_mode, 0666);
+}

@@ -526,7 +526,7 @@ golden() {
 @test "policy: --policy-preset restricted refuses root and runs non-root with only NET_BIND_SERVICE" {
         use_fixture docker-default
         brig --policy-preset restricted create --bundle "$BUNDLE" "$ID"
-        assert_refused user.root
+        assert_refused caps.allowlist user.root
         assert_refusal "user.root: process.user.uid: uid 0 without a user namespace is root on the host"
         assert_host_clean "$ID"
 

@@ -42,7 +42,7 @@ char *brig_error_text(const brig_error *err);
 
 void brig_error_free(brig_error **err);
 
-/* Move an error across a process boundary (container init -> runtime) over a stream fd. */
+/* Move an error across a process boundary (container init -> runtime) over a stream socket. */
 int brig_error_send(int fd, const brig_error *e);
 /* Reads one error sent by brig_error_send; returns 0 and sets *out (or < 0 and fills *err). */
 int brig_error_recv(int fd, brig_error **out, brig_error **err);

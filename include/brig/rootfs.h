@@ -20,6 +20,13 @@ struct rootfs_options {
         bool no_pivot;          /* chroot(2) instead of pivot_root(2) (--no-pivot) */
         bool in_user_namespace; /* devices are bind-mounted from the host, not mknod'ed */
         const int *mount_fds;   /* from rootfs_prepare_mount_fds(), indexed like spec->mounts; may be NULL */
+        /*
+         * Called once before the first cgroup mount, and at the latest before rootfs_prepare
+         * returns: the mounts before it overlap with the runtime moving us into our cgroup
+         * (a slow write on cgroup v1), the cgroup mount needs the move done. May be NULL.
+         */
+        int (*cgroup_gate)(void *data, brig_error **err);
+        void *cgroup_gate_data;
 };
 
 /*
@@ -61,6 +68,7 @@ int rootfs_finalize(const struct brig_spec *spec, brig_error **err);
  * Perform config.json mounts[i] inside the rootfs root_fd. premade_fd (borrowed): a detached
  * mount from mount_spec_open_idmapped() to attach instead of building one, or -1.
  */
+bool mount_is_cgroup(const struct spec_mount *m);
 int mount_spec_mount(int root_fd, const struct brig_spec *spec, const struct spec_mount *m, int premade_fd,
                      brig_error **err);
 /* m asks for an idmapped mount: option idmap/ridmap, or mount-level mappings (runtime-spec 1.1). */

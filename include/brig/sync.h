@@ -11,7 +11,8 @@
 #include "brig/error.h"
 
 enum sync_msg {
-        SYNC_GO = 1,         /* runtime -> init: id maps written, cgroup joined */
+        SYNC_GO = 1,         /* runtime -> init: id maps written, set up the container */
+        SYNC_CGROUP_JOINED,  /* runtime -> init: now in the container's cgroup (see rootfs cgroup_gate) */
         SYNC_RUN_HOOKS,      /* init -> runtime: namespaces ready, run prestart/createRuntime */
         SYNC_HOOKS_DONE,     /* runtime -> init */
         SYNC_READY,          /* init -> runtime: set up, now waiting for `start` */

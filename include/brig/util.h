@@ -38,6 +38,8 @@ int parse_int(const char *s, int *ret);
 /* Loop over short reads/writes and EINTR. Return bytes done or -1 with errno. */
 ssize_t write_all(int fd, const void *buf, size_t len);
 ssize_t read_all(int fd, void *buf, size_t len);
+/* write_all for sockets: a peer that is gone is EPIPE, never SIGPIPE. */
+ssize_t send_all(int sock, const void *buf, size_t len);
 
 /* Whole-file helpers relative to a directory fd (AT_FDCWD for paths). */
 int read_file_at(int dirfd, const char *path, char **ret_content, size_t *ret_len, brig_error **err);

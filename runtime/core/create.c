@@ -145,13 +145,19 @@ static int drive_init(const struct init_context *ctx, struct creation *c, int sy
 
         if ((ctx->ns.clone_flags & CLONE_NEWUSER) && ns_write_id_mappings(c->pid, spec->linux, err) < 0)
                 return brig_error_wrap(err, "config.json: linux.uidMappings/gidMappings");
-        if (c->cgroup != NULL && cgroup_clone_fd(c->cgroup) < 0 && cgroup_enter(c->cgroup, c->pid, err) < 0)
-                return -1;
         st->pid = c->pid;
         st->pid_start_time = process_start_time(c->pid);
         state_json = state_to_json(st, STATUS_CREATING, false);
         if (sync_send(sync_fd, SYNC_GO, err) < 0 || sync_send_string(sync_fd, state_json, err) < 0)
                 return -1;
+        /* On cgroup v1 this write waits for an RCU grace period: init builds its mounts meanwhile. */
+        if (c->cgroup != NULL && cgroup_clone_fd(c->cgroup) < 0 && cgroup_enter(c->cgroup, c->pid, err) < 0)
+                return -1;
+        /* If init failed meanwhile, its error is waiting on the socket: report that one. */
+        if (sync_send(sync_fd, SYNC_CGROUP_JOINED, err) < 0) {
+                brig_error_free(err);
+                return sync_expect(sync_fd, SYNC_READY, err) < 0 ? -1 : brig_err(err, "container process hung up");
+        }
         if (spec->hooks.n_prestart > 0 || spec->hooks.n_create_runtime > 0) {
                 if (sync_expect(sync_fd, SYNC_RUN_HOOKS, err) < 0)
                         return -1;

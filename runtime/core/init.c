@@ -67,10 +67,23 @@ static int enter_namespaces(struct init_context *ctx, brig_error **err)
                 return -1;
         if (ns_plan_has(&ctx->ns, SPEC_NS_USER) && become_userns_root(err) < 0)
                 return -1;
-        if (ctx->ns.unshare_cgroup && unshare(CLONE_NEWCGROUP) < 0)
-                return brig_syserr(err, "create the cgroup namespace");
         if ((ctx->ns.clone_flags & CLONE_NEWNET) && netlink_loopback_up(err) < 0)
                 return brig_error_wrap(err, "bring up loopback");
+        return 0;
+}
+
+/*
+ * Everything that depends on being in the container's cgroup waits here: the cgroup namespace
+ * must be rooted there, the cgroup mount shows it, and no hook or user code may run outside it.
+ */
+static int wait_for_cgroup(void *data, brig_error **err)
+{
+        struct init_context *ctx = data;
+
+        if (sync_expect(ctx->sync_fd, SYNC_CGROUP_JOINED, err) < 0)
+                return -1;
+        if (ctx->ns.unshare_cgroup && unshare(CLONE_NEWCGROUP) < 0)
+                return brig_syserr(err, "create the cgroup namespace");
         return 0;
 }
 
@@ -123,6 +136,8 @@ static int setup_container(struct init_context *ctx, struct exec_plan *plan, int
                 .no_pivot = ctx->opts->no_pivot,
                 .in_user_namespace = ns_plan_has(&ctx->ns, SPEC_NS_USER),
                 .mount_fds = ctx->mount_fds,
+                .cgroup_gate = wait_for_cgroup,
+                .cgroup_gate_data = ctx,
         };
         _cleanup_close_ int fifo = -1;
 

@@ -10,7 +10,7 @@ int sync_send(int fd, enum sync_msg msg, brig_error **err)
 {
         uint32_t m = msg;
 
-        if (write_all(fd, &m, sizeof(m)) < 0)
+        if (send_all(fd, &m, sizeof(m)) < 0)
                 return brig_syserr(err, "sync with container process");
         return 0;
 }
@@ -38,7 +38,7 @@ void sync_send_error(int fd, const brig_error *e)
 {
         uint32_t m = SYNC_ERROR;
 
-        if (write_all(fd, &m, sizeof(m)) == sizeof(m))
+        if (send_all(fd, &m, sizeof(m)) == sizeof(m))
                 (void) brig_error_send(fd, e);
 }
 
@@ -46,7 +46,7 @@ int sync_send_string(int fd, const char *s, brig_error **err)
 {
         uint32_t len = (uint32_t) strlen(s);
 
-        if (write_all(fd, &len, sizeof(len)) < 0 || write_all(fd, s, len) < 0)
+        if (send_all(fd, &len, sizeof(len)) < 0 || send_all(fd, s, len) < 0)
                 return brig_syserr(err, "sync with container process");
         return 0;
 }

@@ -708,7 +708,8 @@ static void v2_enable_controllers(struct cgroup_dir *d)
 static void remove_created(struct cgroup_dir *d)
 {
         for (size_t i = strv_length(d->created); i > 0; i--)
-                if (rmdir(d->created[i - 1]) < 0 && errno != ENOENT)
+                /* The leaf itself is gone already. */
+                if (strcmp(d->created[i - 1], d->abs) != 0 && rmdir(d->created[i - 1]) < 0 && errno != ENOENT)
                         break;
         strv_free(d->created);
         d->created = NULL;
@@ -1158,9 +1159,21 @@ static int remove_dir(const char *path, brig_error **err)
         return brig_syserr(err, "remove cgroup `%s`", path);
 }
 
+/* A stopped container's cgroups are empty: then rmdir alone does it, without reading any cgroup.procs. */
+static bool remove_if_empty(struct brig_cgroup *cg)
+{
+        bool all = true;
+
+        for (size_t i = 0; i < cg->n_dirs; i++)
+                if (rmdir(cg->dirs[i].abs) < 0 && errno != ENOENT)
+                        all = false;
+        return all;
+}
+
 int cgroup_destroy(struct brig_cgroup *cg, brig_error **err)
 {
-        int r = drain(cg, err), first = 0;
+        bool removed = remove_if_empty(cg);
+        int r = removed ? 0 : drain(cg, err), first = 0;
 
         if (r < 0)
                 return r;
@@ -1178,7 +1191,7 @@ int cgroup_destroy(struct brig_cgroup *cg, brig_error **err)
                         close(d->fd);
                         d->fd = -1;
                 }
-                r = remove_dir(d->abs, first < 0 ? &later : err);
+                r = removed ? 0 : remove_dir(d->abs, first < 0 ? &later : err);
                 if (r < 0) {
                         first = first < 0 ? first : r;
                         continue;

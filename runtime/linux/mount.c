@@ -573,9 +573,9 @@ out:
 
 /* ---- one spec mount ---- */
 
-static bool is_cgroup_type(const char *type)
+bool mount_is_cgroup(const struct spec_mount *m)
 {
-        return streq_ptr(type, "cgroup") || streq_ptr(type, "cgroup2");
+        return !m->bind && (streq_ptr(m->type, "cgroup") || streq_ptr(m->type, "cgroup2"));
 }
 
 /* A detached mount for m, with its flags already set; bind sources are resolved from source_dfd. */
@@ -633,7 +633,7 @@ int mount_spec_mount(int root_fd, const struct brig_spec *spec, const struct spe
                         return -1;
         }
         if (mnt_fd < 0) {
-                if (!m->bind && is_cgroup_type(m->type))
+                if (mount_is_cgroup(m))
                         return mount_cgroup(root_fd, spec, m, err);
                 own_fd = mount_is_idmapped(m) ? mount_spec_open_idmapped(AT_FDCWD, spec, m, err)
                                               : spec_mount_open(AT_FDCWD, m, err);

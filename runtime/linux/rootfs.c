@@ -38,16 +38,65 @@ static int mount_error(size_t i, const struct spec_mount *m, brig_error **err)
                                m->source != NULL ? m->source : "none", m->destination);
 }
 
-static int mount_spec_mounts(int root_fd, const struct brig_spec *spec, const int *premade_fds,
+static int pass_cgroup_gate(const struct rootfs_options *opts, bool *passed, brig_error **err)
+{
+        if (*passed || opts->cgroup_gate == NULL)
+                return 0;
+        *passed = true;
+        return opts->cgroup_gate(opts->cgroup_gate_data, err);
+}
+
+/* A cgroup mount can wait until the end when no later mount lands on or under it. */
+static bool cgroup_mount_deferrable(const struct brig_spec *spec, size_t i)
+{
+        const char *dest = spec->mounts[i].destination;
+        size_t len = strlen(dest);
+
+        for (size_t j = i + 1; j < spec->n_mounts; j++) {
+                const char *later = spec->mounts[j].destination;
+
+                if (strncmp(later, dest, len) == 0 && (later[len] == '\0' || later[len] == '/' || len == 1))
+                        return false;
+        }
+        return true;
+}
+
+static int mount_one(int root_fd, const struct brig_spec *spec, const struct rootfs_options *opts, size_t i,
+                     brig_error **err)
+{
+        int premade = opts->mount_fds != NULL ? opts->mount_fds[i] : -1;
+
+        if (mount_spec_mount(root_fd, spec, &spec->mounts[i], premade, err) < 0)
+                return mount_error(i, &spec->mounts[i], err);
+        return 0;
+}
+
+/*
+ * In config order, except that cgroup mounts nothing depends on go last, behind the cgroup gate:
+ * everything before the gate overlaps with the runtime's (slow, on v1) move into the cgroup.
+ */
+static int mount_spec_mounts(int root_fd, const struct brig_spec *spec, const struct rootfs_options *opts,
                              brig_error **err)
 {
-        for (size_t i = 0; i < spec->n_mounts; i++) {
-                const struct spec_mount *m = &spec->mounts[i];
-                int premade = premade_fds != NULL ? premade_fds[i] : -1;
+        bool gate_passed = false;
 
-                if (mount_spec_mount(root_fd, spec, m, premade, err) < 0)
-                        return mount_error(i, m, err);
+        for (size_t i = 0; i < spec->n_mounts; i++) {
+                if (mount_is_cgroup(&spec->mounts[i])) {
+                        if (cgroup_mount_deferrable(spec, i))
+                                continue;
+                        if (pass_cgroup_gate(opts, &gate_passed, err) < 0)
+                                return -1;
+                }
+                if (mount_one(root_fd, spec, opts, i, err) < 0)
+                        return -1;
         }
+        if (devices_create(root_fd, spec, opts->in_user_namespace, err) < 0 ||
+            pass_cgroup_gate(opts, &gate_passed, err) < 0)
+                return -1;
+        for (size_t i = 0; i < spec->n_mounts; i++)
+                if (mount_is_cgroup(&spec->mounts[i]) && cgroup_mount_deferrable(spec, i) &&
+                    mount_one(root_fd, spec, opts, i, err) < 0)
+                        return -1;
         return 0;
 }
 
@@ -100,8 +149,7 @@ int rootfs_prepare(const struct brig_spec *spec, const struct rootfs_options *op
         root_fd = open(opts->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (root_fd < 0)
                 return brig_syserr(err, "open the rootfs `%s`", opts->rootfs);
-        if (mount_spec_mounts(root_fd, spec, opts->mount_fds, err) < 0 ||
-            devices_create(root_fd, spec, opts->in_user_namespace, err) < 0)
+        if (mount_spec_mounts(root_fd, spec, opts, err) < 0)
                 return -1;
         /* pivot_root(2) refuses a shared new root; rootfs_finalize() shares it again. */
         if ((rootfs_propagation(spec) & MS_SHARED) && mount(NULL, opts->rootfs, NULL, MS_PRIVATE, NULL) < 0)

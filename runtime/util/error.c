@@ -77,7 +77,7 @@ int brig_error_send(int fd, const brig_error *e)
         size_t len = strlen(e->msg);
         struct error_header h = { .errnum = e->errnum, .len = (uint32_t) len };
 
-        if (write_all(fd, &h, sizeof(h)) < 0 || write_all(fd, e->msg, len) < 0)
+        if (send_all(fd, &h, sizeof(h)) < 0 || send_all(fd, e->msg, len) < 0)
                 return -1;
         return 0;
 }

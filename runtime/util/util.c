@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -179,6 +180,23 @@ ssize_t write_all(int fd, const void *buf, size_t len)
 
         while (done < len) {
                 ssize_t n = write(fd, p + done, len - done);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -1;
+                }
+                done += (size_t) n;
+        }
+        return (ssize_t) done;
+}
+
+ssize_t send_all(int sock, const void *buf, size_t len)
+{
+        const char *p = buf;
+        size_t done = 0;
+
+        while (done < len) {
+                ssize_t n = send(sock, p + done, len - done, MSG_NOSIGNAL);
                 if (n < 0) {
                         if (errno == EINTR)
                                 continue;

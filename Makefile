@@ -27,9 +27,9 @@ CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter \
            -fstack-protector-strong -D_FORTIFY_SOURCE=2 -D_GNU_SOURCE \
            -DBRIG_VERSION=\"$(VERSION)\" -DBRIG_HOOKS_DIR=\"$(LIBEXECDIR)/brig/hooks\" \
-           -Iinclude $(shell $(PKG_CONFIG) --cflags $(DEPS)) $(SAN_FLAGS)
+           -Iinclude $(shell $(PKG_CONFIG) --cflags $(DEPS) 2>/dev/null) $(SAN_FLAGS)
 LDFLAGS += $(SAN_FLAGS)
-LDLIBS  += $(shell $(PKG_CONFIG) --libs $(DEPS))
+LDLIBS  += $(shell $(PKG_CONFIG) --libs $(DEPS) 2>/dev/null)
 
 SRCS      := $(sort $(wildcard runtime/*/*.c))
 MAIN_SRC  := runtime/cli/main.c
@@ -44,9 +44,20 @@ HOOK_BINS := $(HOOK_SRCS:hooks/%.c=$(BUILDDIR)/hooks/%)
 BRIG      := $(BUILDDIR)/brig
 UNIT      := $(BUILDDIR)/unit-tests
 
-.PHONY: all unit test test-unit test-e2e test-asan install uninstall clean bench check-deps demo test-cgroup-v2
+# Debian 12 packages for building, the tests (engines included) and the benchmarks.
+DEB_PACKAGES := build-essential pkg-config libcap-dev libseccomp-dev libmnl-dev libcjson-dev \
+                bats jq busybox-static iproute2 \
+                containerd docker.io podman conmon \
+                runc crun
+
+.PHONY: deps all unit test test-unit test-e2e test-asan install uninstall clean bench check-deps demo test-cgroup-v2
 
 all: $(BRIG) $(HOOK_BINS)
+
+# Install what building and testing need (as root).
+deps:
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(DEB_PACKAGES)
 
 check-deps:
 	@$(PKG_CONFIG) --exists $(DEPS) || { echo "missing: $(DEPS) (apt-get install libcap-dev libseccomp-dev libmnl-dev libcjson-dev)"; exit 1; }

@@ -140,64 +140,11 @@ uint64_t cgroup_cpu_shares_to_weight(uint64_t shares);
 uint64_t cgroup_blkio_weight_to_io_weight(uint64_t weight);
 /* memory.swap.max from the OCI memory+swap value: -1 = "max" in *ret; errors name the field. */
 int cgroup_v2_swap_max(const struct spec_memory *m, int64_t *ret, brig_error **err);
-
-/* ---- Internals shared by runtime/linux/cgroup*.c; other modules use the API above ---- */
-
-/* Write value to file in the cgroup directory dfd; errors read "<field>: write `<file>`: ...". */
-int cgroup_write(int dfd, const char *file, const char *value, const char *field, brig_error **err);
-int cgroup_writef(int dfd, const char *file, const char *field, brig_error **err, const char *fmt, ...)
-        __attribute__((format(printf, 5, 6)));
-/* A single number; "max" reads as UINT64_MAX. */
-int cgroup_read_u64(int dfd, const char *file, uint64_t *ret, brig_error **err);
-/* The value of `key` in a "key value" per line file (cpu.stat, memory.events, ...); -ENOENT if absent. */
-int cgroup_read_keyed(int dfd, const char *file, const char *key, uint64_t *ret, brig_error **err);
-bool cgroup_file_exists(int dfd, const char *file);
-void cgroup_blkio_push(struct cgroup_blkio_entry **v, size_t *n, uint64_t major, uint64_t minor,
-                       const char *op, uint64_t value);
-/* The four throttle lists of linux.resources.blockIO with the names each version gives them. */
-struct cgroup_throttle {
-        const char *field;   /* "linux.resources.blockIO.throttleReadBpsDevice" */
-        const char *v1_file; /* "blkio.throttle.read_bps_device" */
-        const char *v2_key;  /* "rbps" (io.max) */
-        const struct spec_throttle_device *devs;
-        size_t n;
-};
-void cgroup_throttles(const struct spec_block_io *b, struct cgroup_throttle ret[4]);
-
-/* Swap usage and limit from the two files, when the host accounts swap. */
-int cgroup_read_swap_stats(int dfd, const char *usage_file, const char *limit_file, struct cgroup_stats *s,
-                           brig_error **err);
-/* Wait between polls of a file whose state settles asynchronously (freezer, cgroup.procs). */
-void cgroup_sleep_ms(long ms);
-
 /* The rules the kernel enforces: "deny all", the spec's rules in order, then the defaults. */
 struct spec_device_rule *cgroup_device_rules_with_defaults(const struct spec_device_rule *rules, size_t n,
                                                             size_t *ret_n);
 
-/* Per-version resource writers and readers; dfd is the cgroup directory of that controller. */
-struct cgroup_ops {
-        int (*memory)(int dfd, const struct spec_memory *m, brig_error **err);
-        int (*cpu)(int dfd, const struct spec_cpu *c, brig_error **err);
-        int (*blkio)(int dfd, const struct spec_block_io *b, brig_error **err);
-        int (*devices)(int dfd, const struct spec_device_rule *rules, size_t n, brig_error **err);
-        int (*freeze)(int dfd, bool frozen, brig_error **err); /* one write; the caller polls */
-        int (*is_frozen)(int dfd, brig_error **err);
-        int (*memory_stats)(int dfd, struct cgroup_stats *s, brig_error **err);
-        int (*cpu_stats)(int dfd, struct cgroup_stats *s, brig_error **err);
-        int (*blkio_stats)(int dfd, struct cgroup_stats *s, brig_error **err);
-        int (*oom_count)(int dfd, uint64_t *ret, brig_error **err);
-};
-
-extern const struct cgroup_ops cgroup_v1_ops;
-extern const struct cgroup_ops cgroup_v2_ops;
-
-/* v1-only and v2-only resources. */
-int cgroup_v1_net_cls(int dfd, uint32_t class_id, brig_error **err);
-int cgroup_v1_net_prio(int dfd, const struct spec_net_priority *p, size_t n, brig_error **err);
-int cgroup_v2_unified(int dfd, const struct spec_key_value *kv, size_t n, brig_error **err);
-
-/* Load the rules as a BPF_PROG_TYPE_CGROUP_DEVICE program and attach it to the v2 cgroup
- * directory fd (BPF_F_ALLOW_MULTI), replacing the programs attached there before. */
-int cgroup_devices_bpf_apply(int cgroup_fd, const struct spec_device_rule *rules, size_t n, brig_error **err);
+/* Wait between polls of a file whose state settles asynchronously (freezer, cgroup.procs). */
+void cgroup_sleep_ms(long ms);
 
 #endif

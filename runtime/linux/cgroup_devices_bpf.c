@@ -16,9 +16,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "brig/cgroup.h"
 #include "brig/cleanup.h"
 #include "brig/util.h"
+#include "cgroup-internal.h"
 
 #define FIELD "linux.resources.devices"
 #define ACCESS_ALL (BPF_DEVCG_ACC_MKNOD | BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE)

@@ -4,9 +4,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "brig/cgroup.h"
 #include "brig/cleanup.h"
 #include "brig/util.h"
+#include "cgroup-internal.h"
 
 #define MEM "linux.resources.memory."
 #define CPU "linux.resources.cpu."

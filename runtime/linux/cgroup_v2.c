@@ -4,13 +4,54 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "brig/cgroup.h"
 #include "brig/cleanup.h"
 #include "brig/util.h"
+#include "cgroup-internal.h"
 
 #define MEM "linux.resources.memory."
 #define CPU "linux.resources.cpu."
 #define BLKIO "linux.resources.blockIO."
+
+/* ---- v1 values converted to their v2 counterparts ---- */
+
+uint64_t cgroup_cpu_shares_to_weight(uint64_t shares)
+{
+        if (shares == 0)
+                return 0;
+        if (shares < 2)
+                shares = 2;
+        if (shares > 262144)
+                shares = 262144;
+        return 1 + ((shares - 2) * 9999) / 262142;
+}
+
+uint64_t cgroup_blkio_weight_to_io_weight(uint64_t weight)
+{
+        if (weight == 0)
+                return 0;
+        if (weight < 10)
+                weight = 10;
+        if (weight > 1000)
+                weight = 1000;
+        return 1 + ((weight - 10) * 9999) / 990;
+}
+
+int cgroup_v2_swap_max(const struct spec_memory *m, int64_t *ret, brig_error **err)
+{
+        if (m->swap == -1) {
+                *ret = -1;
+                return 0;
+        }
+        if (m->swap < 0)
+                return brig_err(err, "linux.resources.memory.swap: `%lld` is negative", (long long) m->swap);
+        if (!m->has_limit || m->limit < 0)
+                return brig_err(err, "linux.resources.memory.swap: needs a memory limit on cgroup v2");
+        if (m->swap < m->limit)
+                return brig_err(err, "linux.resources.memory.swap: `%lld` is below the memory limit `%lld`",
+                                (long long) m->swap, (long long) m->limit);
+        *ret = m->swap - m->limit;
+        return 0;
+}
 
 /* v2 writes "max" where v1 took -1. */
 static int write_limit(int dfd, const char *file, int64_t v, const char *field, brig_error **err)

@@ -17,6 +17,9 @@ struct ns_plan {
         /* The cgroup namespace must be rooted at the container's cgroup, so init unshares it
          * only after the runtime has moved it there. */
         bool unshare_cgroup;
+        /* A new time namespace takes its offsets before any process is in it: init unshares it
+         * and the workload enters it at execve. */
+        bool unshare_time;
         int join_fds[SPEC_NS__COUNT]; /* -1, or an fd of the namespace to join */
 };
 
@@ -31,6 +34,9 @@ int ns_restore_pid_for_children(int saved_fd, brig_error **err);
 
 /* Runtime side: write uid_map/gid_map of the child's new user namespace. */
 int ns_write_id_mappings(pid_t pid, const struct spec_linux *linux_cfg, brig_error **err);
+
+/* Container side: a new time namespace with linux.timeOffsets, entered by the next execve. */
+int ns_unshare_time(const struct spec_linux *linux_cfg, brig_error **err);
 
 /* Container side: join every namespace given by path (user first; pid is the runtime's job). */
 int ns_join_paths(const struct ns_plan *plan, brig_error **err);

@@ -26,7 +26,7 @@
 
 static const char *const ns_files[SPEC_NS__COUNT] = {
         [SPEC_NS_PID] = "pid", [SPEC_NS_NETWORK] = "net", [SPEC_NS_MOUNT] = "mnt",    [SPEC_NS_IPC] = "ipc",
-        [SPEC_NS_UTS] = "uts", [SPEC_NS_USER] = "user",   [SPEC_NS_CGROUP] = "cgroup",
+        [SPEC_NS_UTS] = "uts", [SPEC_NS_USER] = "user",   [SPEC_NS_CGROUP] = "cgroup", [SPEC_NS_TIME] = "time",
 };
 
 static bool same_namespace(pid_t pid, const char *name)

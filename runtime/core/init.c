@@ -67,6 +67,8 @@ static int enter_namespaces(struct init_context *ctx, brig_error **err)
                 return -1;
         if (ns_plan_has(&ctx->ns, SPEC_NS_USER) && become_userns_root(err) < 0)
                 return -1;
+        if (ctx->ns.unshare_time && ns_unshare_time(ctx->spec->linux, err) < 0)
+                return -1;
         if ((ctx->ns.clone_flags & CLONE_NEWNET) && netlink_loopback_up(err) < 0)
                 return brig_error_wrap(err, "bring up loopback");
         return 0;

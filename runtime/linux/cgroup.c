@@ -449,8 +449,14 @@ int cgroup_kill_all(struct brig_cgroup *cg, int sig, brig_error **err)
         size_t n;
 
         /* cgroup.kill reaches processes forked while we iterate; a pid walk can miss them. */
-        if (d != NULL)
-                return cgroup_write(d->fd, "cgroup.kill", "1", cg->path, err);
+        if (d != NULL) {
+                int r = cgroup_write(d->fd, "cgroup.kill", "1", cg->path, err);
+
+                /* Removed already (a partial cgroup_destroy): the other hierarchies may still hold some. */
+                if (r != -ENOENT && r != -ENODEV)
+                        return r;
+                brig_error_free(err);
+        }
         return signal_pids(cg, sig, &n, err);
 }
 

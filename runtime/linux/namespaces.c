@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <fcntl.h>
+#include <inttypes.h>
 #include <linux/nsfs.h>
 #include <sched.h>
 #include <stdio.h>
@@ -51,6 +52,8 @@ int ns_plan_build(const struct spec_linux *linux_cfg, struct ns_plan *plan, brig
                 if (ns->path == NULL) {
                         if (ns->type == SPEC_NS_CGROUP)
                                 plan->unshare_cgroup = true;
+                        else if (ns->type == SPEC_NS_TIME)
+                                plan->unshare_time = true;
                         else
                                 plan->clone_flags |= (unsigned long) clone_flag_of[ns->type];
                         continue;
@@ -75,7 +78,7 @@ void ns_plan_release(struct ns_plan *plan)
 
 bool ns_plan_has(const struct ns_plan *plan, enum spec_namespace_type t)
 {
-        if (t == SPEC_NS_CGROUP && plan->unshare_cgroup)
+        if ((t == SPEC_NS_CGROUP && plan->unshare_cgroup) || (t == SPEC_NS_TIME && plan->unshare_time))
                 return true;
         return (plan->clone_flags & (unsigned long) clone_flag_of[t]) != 0 || plan->join_fds[t] >= 0;
 }
@@ -133,6 +136,25 @@ int ns_write_id_mappings(pid_t pid, const struct spec_linux *linux_cfg, brig_err
         if (write_mapping(pid, "uid_map", linux_cfg->uid_mappings, linux_cfg->n_uid_mappings, err) < 0)
                 return -1;
         return write_mapping(pid, "gid_map", linux_cfg->gid_mappings, linux_cfg->n_gid_mappings, err);
+}
+
+int ns_unshare_time(const struct spec_linux *linux_cfg, brig_error **err)
+{
+        _cleanup_free_ char *offsets = xstrdup("");
+
+        if (unshare(CLONE_NEWTIME) < 0)
+                return brig_syserr(err, "create the time namespace");
+        for (size_t i = 0; i < linux_cfg->n_time_offsets; i++) {
+                const struct spec_time_offset *o = &linux_cfg->time_offsets[i];
+                char *next = xasprintf("%s%s %" PRId64 " %" PRIu32 "\n", offsets, o->clock, o->secs, o->nanosecs);
+
+                free(offsets);
+                offsets = next;
+        }
+        if (*offsets != '\0' &&
+            write_file_at(AT_FDCWD, "/proc/self/timens_offsets", offsets, strlen(offsets), 0, err) < 0)
+                return brig_error_wrap(err, "config.json: linux.timeOffsets");
+        return 0;
 }
 
 int ns_join_paths(const struct ns_plan *plan, brig_error **err)

@@ -253,6 +253,19 @@ static int check_user_namespace_mappings(const struct spec_linux *l, const struc
         return 0;
 }
 
+/* Offsets are a property of a new time namespace: without one they would be ignored. */
+static int check_time_offsets(const struct spec_linux *l, const struct jpath *at, brig_error **err)
+{
+        struct jpath key = JPATH_KEY(at, "timeOffsets");
+
+        if (l->n_time_offsets == 0)
+                return 0;
+        for (size_t i = 0; i < l->n_namespaces; i++)
+                if (l->namespaces[i].type == SPEC_NS_TIME && l->namespaces[i].path == NULL)
+                        return 0;
+        return jpath_err(&key, err, "needs a new time namespace in linux.namespaces");
+}
+
 int spec_linux_parse(const cJSON *node, const struct jpath *at, void *linux_section, brig_error **err)
 {
         struct spec_linux *l = linux_section;
@@ -269,7 +282,7 @@ int spec_linux_parse(const cJSON *node, const struct jpath *at, void *linux_sect
             parse_container_paths(node, "readonlyPaths", at, &l->readonly_paths, err) < 0 ||
             parse_rootfs_propagation(node, at, l, err) < 0 ||
             json_opt_string(node, "mountLabel", at, &l->mount_label, err) < 0 ||
-            parse_time_offsets(node, at, l, err) < 0 ||
+            parse_time_offsets(node, at, l, err) < 0 || check_time_offsets(l, at, err) < 0 ||
             json_opt_new_object(node, "resources", at, sizeof(*l->resources), spec_resources_parse_object,
                                 &l->resources, err) < 0 ||
             json_opt_new_object(node, "seccomp", at, sizeof(*l->seccomp), spec_seccomp_parse_object, &l->seccomp,

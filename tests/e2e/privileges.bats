@@ -375,6 +375,26 @@ idmap_source() {
         assert_equal "$output" 0:0
 }
 
+# ---- time namespace -------------------------------------------------------------------------
+
+@test "time namespace: linux.timeOffsets shift the workload's boottime, the host's is unchanged" {
+        edit_config '.linux.namespaces += [{type: "time"}] | .linux.timeOffsets = {boottime: {secs: 86400, nanosecs: 0}}'
+        run_container cat /proc/uptime
+        assert_status 0
+        local inside host
+        inside=${lines[0]%%.*}
+        host=$(cut -d. -f1 /proc/uptime)
+        [ "$inside" -ge $((host + 86400 - 60)) ] && [ "$inside" -le $((host + 86400 + 60)) ] ||
+                fail "uptime inside is $inside s, host $host s: the 1-day offset is missing"
+        assert_host_clean "$ID"
+}
+
+@test "time namespace: timeOffsets without a new time namespace is refused naming the field" {
+        brig_only
+        edit_config '.linux.timeOffsets = {monotonic: {secs: 5, nanosecs: 0}}'
+        refused_config linux.timeOffsets
+}
+
 # ---- sysctl, read-only root, rlimits, process.user --------------------------------------------
 
 @test "sysctl: namespaced values are set inside and the host's stay unchanged" {

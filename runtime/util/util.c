@@ -173,13 +173,13 @@ int parse_int(const char *s, int *ret)
         return 0;
 }
 
-ssize_t write_all(int fd, const void *buf, size_t len)
+static ssize_t write_loop(int fd, const void *buf, size_t len, bool is_socket)
 {
         const char *p = buf;
         size_t done = 0;
 
         while (done < len) {
-                ssize_t n = write(fd, p + done, len - done);
+                ssize_t n = is_socket ? send(fd, p + done, len - done, MSG_NOSIGNAL) : write(fd, p + done, len - done);
                 if (n < 0) {
                         if (errno == EINTR)
                                 continue;
@@ -190,21 +190,14 @@ ssize_t write_all(int fd, const void *buf, size_t len)
         return (ssize_t) done;
 }
 
+ssize_t write_all(int fd, const void *buf, size_t len)
+{
+        return write_loop(fd, buf, len, false);
+}
+
 ssize_t send_all(int sock, const void *buf, size_t len)
 {
-        const char *p = buf;
-        size_t done = 0;
-
-        while (done < len) {
-                ssize_t n = send(sock, p + done, len - done, MSG_NOSIGNAL);
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -1;
-                }
-                done += (size_t) n;
-        }
-        return (ssize_t) done;
+        return write_loop(sock, buf, len, true);
 }
 
 ssize_t read_all(int fd, void *buf, size_t len)

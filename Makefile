@@ -72,7 +72,16 @@ $(BUILDDIR)/hooks/%: hooks/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
-$(BUILDDIR)/%.o: %.c
+# Objects depend on the flags they were built with: a different PREFIX (compiled in) rebuilds them.
+FLAGS_STAMP := $(BUILDDIR)/.cflags
+$(FLAGS_STAMP): FORCE
+	@mkdir -p $(BUILDDIR)
+	@echo '$(CFLAGS)' | cmp -s - $@ || echo '$(CFLAGS)' > $@
+
+.PHONY: FORCE
+FORCE:
+
+$(BUILDDIR)/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 

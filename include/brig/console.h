@@ -17,5 +17,7 @@ int console_socket_connect(const char *path, int *ret_fd, brig_error **err);
  * `socket_fd` (close-on-exec). Needs to run before the rootfs is made read-only.
  */
 int console_setup(int socket_fd, const struct spec_process *proc, brig_error **err);
+/* The same for a process `exec`'d into a running container: /dev/console stays the init's. */
+int console_setup_exec(int socket_fd, const struct spec_process *proc, brig_error **err);
 
 #endif

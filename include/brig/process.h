@@ -41,8 +41,6 @@ int process_finalize(const struct spec_process *proc, const struct spec_linux *l
 /* Load the deferred seccomp filter and execve. Returns only on failure. */
 int process_exec(struct exec_plan *plan, const struct spec_process *proc, brig_error **err);
 
-void exec_plan_release(struct exec_plan *plan);
-
 /* Steps of process_finalize, in runtime/linux/limits.c and identity.c. */
 
 /* process.rlimits, process.oomScoreAdj (written only when it changes), linux.personality (may be NULL). */

@@ -49,6 +49,8 @@ int state_dir_create(const char *root, const char *id, brig_error **err);
 int state_dir_open(const char *root, const char *id, brig_error **err);
 /* Remove <root>/<id> and what it holds. */
 int state_dir_remove(const char *root, const char *id, brig_error **err);
+/* Whether <root>/<id> is there, without locking it. */
+bool state_dir_exists(const char *root, const char *id);
 
 int state_write(int dirfd, const struct container_state *st, brig_error **err);
 /* Reads state.json; a directory without one is a container still being created (*ret zeroed, pid 0). */

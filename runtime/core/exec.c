@@ -39,8 +39,10 @@ static bool same_namespace(pid_t pid, const char *name)
 }
 
 /* Join every namespace in which the init differs from us. */
-static int plan_namespaces_of(pid_t pid, struct ns_plan *plan, brig_error **err)
+static int plan_namespaces_of(const struct container_state *st, struct ns_plan *plan, brig_error **err)
 {
+        pid_t pid = st->pid;
+
         *plan = (struct ns_plan){ 0 };
         for (size_t t = 0; t < SPEC_NS__COUNT; t++)
                 plan->join_fds[t] = -1;
@@ -56,6 +58,11 @@ static int plan_namespaces_of(pid_t pid, struct ns_plan *plan, brig_error **err)
                         ns_plan_release(plan);
                         return r;
                 }
+        }
+        /* The state lock is gone: had the init died and its pid been reused, these are a stranger's. */
+        if (process_start_time(pid) != st->pid_start_time) {
+                ns_plan_release(plan);
+                return brig_err(err, "cannot exec in container `%s`: it is stopped", st->id);
         }
         return 0;
 }
@@ -125,7 +132,7 @@ static int exec_child_setup(struct exec_child *c, struct exec_plan *plan, brig_e
 {
         if (sync_expect(c->sync_fd, SYNC_GO, err) < 0 || ns_join_paths(&c->ns, err) < 0)
                 return -1;
-        if (c->spec->process->terminal && console_setup(c->console_fd, c->spec->process, err) < 0)
+        if (c->spec->process->terminal && console_setup_exec(c->console_fd, c->spec->process, err) < 0)
                 return -1;
         plan->seccomp = TAKE_PTR(c->seccomp);
         plan->floor = TAKE_PTR(c->floor);
@@ -179,9 +186,13 @@ static int spawn_exec(struct exec_child *c, struct brig_cgroup *cg, pid_t *ret_p
                 c->sync_fd = sv[1];
                 exec_child(c);
         }
+        if (pid < 0) {
+                int r = brig_syserr(err, "exec: clone");
+                close(sv[1]);
+                ns_restore_pid_for_children(saved_pidns, err);
+                return r;
+        }
         close(sv[1]);
-        if (pid < 0)
-                return brig_syserr(err, "exec: clone");
         *ret_pid = pid;
         if (ns_restore_pid_for_children(saved_pidns, err) < 0 ||
             (cg != NULL && cgroup_clone_fd(cg) < 0 && cgroup_enter(cg, pid, err) < 0) ||
@@ -248,7 +259,7 @@ int container_exec(const struct runtime_options *rt, const char *id, const struc
         if (r == 0)
                 r = prepare_seccomp_filters(rt, spec, policy, &child.seccomp, &child.floor, err);
         if (r == 0)
-                r = plan_namespaces_of(st.pid, &child.ns, err);
+                r = plan_namespaces_of(&st, &child.ns, err);
         if (r == 0) {
                 child.spec = spec;
                 child.console_fd = console_fd;
@@ -257,8 +268,12 @@ int container_exec(const struct runtime_options *rt, const char *id, const struc
         }
         seccomp_freep(&child.seccomp);
         seccomp_freep(&child.floor);
-        if (r == 0)
-                r = write_pid_file(o->pid_file, pid, err);
+        /* A caller that cannot learn the pid cannot manage the process: do not leave it running. */
+        if (r == 0 && write_pid_file(o->pid_file, pid, err) < 0) {
+                kill(pid, SIGKILL);
+                waitpid(pid, NULL, 0);
+                r = -1;
+        }
         if (r == 0 && !o->detach)
                 r = container_wait(pid, ret_status, err);
         state_release(&st);

@@ -187,13 +187,6 @@ static int destroy_locked(const struct runtime_options *rt, struct loaded *l, br
         return state_dir_remove(rt->root, l->st.id, err);
 }
 
-static bool state_dir_missing(const struct runtime_options *rt, const char *id)
-{
-        _cleanup_free_ char *path = xasprintf("%s/%s", rt->root, id);
-
-        return access(path, F_OK) < 0 && errno == ENOENT;
-}
-
 int container_delete(const struct runtime_options *rt, const char *id, bool force, brig_error **err)
 {
         struct loaded l;
@@ -203,7 +196,7 @@ int container_delete(const struct runtime_options *rt, const char *id, bool forc
          * runs it after every delete and after a failed create, and logs a failure otherwise. */
         if (state_validate_id(id, err) < 0)
                 return -1;
-        if (force && state_dir_missing(rt, id))
+        if (force && !state_dir_exists(rt->root, id))
                 return 0;
         r = load_locked(rt, id, &l, err);
         if (r == 0) {

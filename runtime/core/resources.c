@@ -92,13 +92,6 @@ int container_pids(const struct runtime_options *rt, const char *id, pid_t **ret
         return cgroup_pids(l.cg, ret, ret_n, err);
 }
 
-static bool state_exists(const struct runtime_options *rt, const char *id)
-{
-        _cleanup_free_ char *path = xasprintf("%s/%s", rt->root, id);
-
-        return access(path, F_OK) == 0;
-}
-
 int container_observe(const struct runtime_options *rt, const char *id, enum container_status *ret_status,
                       uint64_t *ret_oom_count, struct cgroup_stats *ret_stats, brig_error **err)
 {
@@ -106,7 +99,7 @@ int container_observe(const struct runtime_options *rt, const char *id, enum con
         int r = lock_cgroup(rt, id, ST_LIVE | ST(STATUS_STOPPED), "watch", &l, err);
 
         /* A container deleted meanwhile ends the watch: not a failure of it. */
-        if (r < 0 && l.fd < 0 && !state_exists(rt, id)) {
+        if (r < 0 && l.fd < 0 && !state_dir_exists(rt->root, id)) {
                 brig_error_free(err);
                 *ret_status = STATUS_STOPPED;
                 return 0;

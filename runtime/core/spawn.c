@@ -47,8 +47,10 @@ int write_pid_file(const char *path, pid_t pid, brig_error **err)
                 return 0;
         tmp = xasprintf("%s.brig-tmp", path);
         text = xasprintf("%d", pid);
-        if (write_file_at(AT_FDCWD, tmp, text, strlen(text), 0644, err) < 0)
+        if (write_file_at(AT_FDCWD, tmp, text, strlen(text), 0644, err) < 0) {
+                unlink(tmp);
                 return brig_error_wrap(err, "--pid-file");
+        }
         if (rename(tmp, path) < 0) {
                 int r = brig_syserr(err, "--pid-file: rename to `%s`", path);
                 unlink(tmp);

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -109,6 +110,14 @@ int state_dir_remove(const char *root, const char *id, brig_error **err)
         return 0;
 }
 
+bool state_dir_exists(const char *root, const char *id)
+{
+        _cleanup_free_ char *path = xasprintf("%s/%s", root, id);
+
+        /* Only ENOENT says it is gone: any other failure leaves the answer to whoever locks it. */
+        return access(path, F_OK) == 0 || errno != ENOENT;
+}
+
 static cJSON *annotations_to_json(const struct container_state *st)
 {
         cJSON *o = cJSON_CreateObject();
@@ -205,7 +214,10 @@ int state_read(int dirfd, const char *id, struct container_state *ret, brig_erro
         if (o == NULL)
                 return brig_err(err, "container `%s`: corrupt `state.json`", id);
         pid = cJSON_GetObjectItemCaseSensitive(o, "pid");
-        ret->pid = cJSON_IsNumber(pid) ? (pid_t) pid->valuedouble : 0;
+        /* Out of range, the cast would be undefined: a corrupt pid reads as "no process". */
+        ret->pid = cJSON_IsNumber(pid) && pid->valuedouble >= 1 && pid->valuedouble <= INT_MAX
+                           ? (pid_t) pid->valuedouble
+                           : 0;
         ret->bundle = dup_string(o, "bundle");
         ret->rootfs = dup_string(o, "rootfs");
         ret->created = dup_string(o, "created");

@@ -166,7 +166,7 @@ static int attach_slave(int slave, const struct spec_process *proc, brig_error *
         return 0;
 }
 
-int console_setup(int socket_fd, const struct spec_process *proc, brig_error **err)
+static int console_attach(int socket_fd, const struct spec_process *proc, bool bind_console, brig_error **err)
 {
         _cleanup_close_ int master = -1;
         _cleanup_close_ int slave = -1;
@@ -178,7 +178,7 @@ int console_setup(int socket_fd, const struct spec_process *proc, brig_error **e
                 r = pty_set_size(master, proc, err);
         if (r >= 0)
                 r = send_master(socket_fd, master, name, err);
-        if (r >= 0)
+        if (r >= 0 && bind_console)
                 r = bind_dev_console(slave, err);
         if (r >= 0)
                 r = attach_slave(slave, proc, err);
@@ -186,4 +186,14 @@ int console_setup(int socket_fd, const struct spec_process *proc, brig_error **e
                 return brig_error_wrap(err, "process.terminal");
         /* Our copy of the master closes here: only the console socket's peer holds it now. */
         return 0;
+}
+
+int console_setup(int socket_fd, const struct spec_process *proc, brig_error **err)
+{
+        return console_attach(socket_fd, proc, true, err);
+}
+
+int console_setup_exec(int socket_fd, const struct spec_process *proc, brig_error **err)
+{
+        return console_attach(socket_fd, proc, false, err);
 }

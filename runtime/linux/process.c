@@ -242,12 +242,3 @@ int process_exec(struct exec_plan *plan, const struct spec_process *proc, brig_e
         execve(plan->path, proc->args, proc->env != NULL ? proc->env : no_env);
         return brig_syserr(err, "exec `%s`", plan->path);
 }
-
-void exec_plan_release(struct exec_plan *plan)
-{
-        free(plan->path);
-        plan->path = NULL;
-        seccomp_freep(&plan->seccomp);
-        seccomp_freep(&plan->floor);
-        close_listener(plan);
-}

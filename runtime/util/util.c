@@ -272,14 +272,12 @@ int write_file_atomic_at(int dirfd, const char *name, const char *content, size_
         int r;
 
         r = write_file_at(dirfd, tmp, content, len, 0600, err);
-        if (r < 0)
-                return r;
-        if (renameat(dirfd, tmp, dirfd, name) < 0) {
+        if (r >= 0 && renameat(dirfd, tmp, dirfd, name) < 0)
                 r = brig_syserr(err, "rename `%s`", name);
+        /* A short write (ENOSPC) must not leave the half-written temporary behind either. */
+        if (r < 0)
                 unlinkat(dirfd, tmp, 0);
-                return r;
-        }
-        return 0;
+        return r < 0 ? r : 0;
 }
 
 int mkdir_p_at(int dirfd, const char *path, mode_t mode, brig_error **err)

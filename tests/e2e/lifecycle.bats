@@ -348,3 +348,56 @@ teardown() { e2e_teardown; }
         is_brig || return 0
         assert_contains "$(tail -n 1 "$log" | jq -r .msg)" "does not exist"
 }
+
+# A console-socket receiver: takes the pty master and copies what the process writes to a file.
+start_console_receiver() {
+        local sock=$1 log=$2
+        python3 -c '
+import array, os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1]); s.listen(1)
+c, _ = s.accept()
+_, anc, _, _ = c.recvmsg(1024, socket.CMSG_SPACE(4))
+fds = array.array("i"); fds.frombytes(anc[0][2][:4])
+with open(sys.argv[2], "wb") as f:
+    while True:
+        try:
+            b = os.read(fds[0], 4096)
+        except OSError:
+            break
+        if not b:
+            break
+        f.write(b); f.flush()
+' "$sock" "$log" &
+        track_pid $!
+        wait_for_file "$sock"
+}
+
+@test "exec --tty gets its own terminal and leaves the container's /dev/console alone" {
+        command -v python3 >/dev/null || skip "python3 is needed for the console socket receiver"
+        set_args sleep 1000
+        create_container "$ID"
+        brig start "$ID"
+        wait_for_status "$ID" running
+
+        start_console_receiver "$TESTDIR/console.sock" "$TESTDIR/console.log"
+        brig exec --detach --tty --console-socket "$TESTDIR/console.sock" "$ID" tty
+        assert_status 0
+        poll 5 grep -q /dev/pts/ "$TESTDIR/console.log" || fail "no tty output: $(cat "$TESTDIR/console.log")"
+        # The init has no terminal: an exec's pty must not be mounted onto the container's /dev/console.
+        brig exec "$ID" grep -c ' /dev/console ' /proc/1/mountinfo
+        assert_equal "$output" 0
+}
+
+@test "exec whose --pid-file cannot be written fails and leaves no process behind" {
+        set_args sleep 1000
+        create_container "$ID"
+        brig start "$ID"
+        wait_for_status "$ID" running
+
+        brig exec --detach --pid-file "$TESTDIR/missing/exec.pid" "$ID" sleep 999
+        assert_failure
+        brig exec "$ID" ps -o args
+        assert_status 0
+        [[ $output != *"sleep 999"* ]] || fail "the exec'd process outlived the failed exec: $output"
+}

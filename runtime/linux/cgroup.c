@@ -265,12 +265,12 @@ static void v2_enable_controllers(struct cgroup_dir *d)
         }
 }
 
-/* Remove what this process created, deepest first; pre-existing parents stay. */
+/* Remove what this process created, deepest first (the leaf too, after a failed create);
+ * pre-existing parents stay. */
 static void remove_created(struct cgroup_dir *d)
 {
         for (size_t i = strv_length(d->created); i > 0; i--)
-                /* The leaf itself is gone already. */
-                if (strcmp(d->created[i - 1], d->abs) != 0 && rmdir(d->created[i - 1]) < 0 && errno != ENOENT)
+                if (rmdir(d->created[i - 1]) < 0 && errno != ENOENT)
                         break;
         strv_free(d->created);
         d->created = NULL;

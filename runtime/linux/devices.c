@@ -40,14 +40,27 @@ static const struct {
 
 static const char *const default_dirs[] = { "/dev/pts", "/dev/shm" };
 
-/* A user namespace cannot mknod devices: it gets the host's node bind-mounted instead. */
+/*
+ * A user namespace cannot mknod devices: it gets the host's node bind-mounted instead. The
+ * host node at that path must be the device the config names (and the policy judged by its
+ * type and major:minor): "/dev/sda" declared as `c 1:3` must not bring in the disk.
+ */
 static int device_bind(int root_fd, const struct device_node *d, brig_error **err)
 {
-        _cleanup_close_ int target_fd = path_create_in_root(root_fd, d->path, PATH_FILE, 0644, err);
+        _cleanup_close_ int host_fd = open(d->path, O_PATH | O_CLOEXEC), target_fd = -1;
+        struct stat st;
 
+        if (host_fd < 0)
+                return brig_syserr(err, "open the host's `%s` to bind it", d->path);
+        if (fstat(host_fd, &st) < 0)
+                return brig_syserr(err, "stat the host's `%s`", d->path);
+        if ((st.st_mode & S_IFMT) != d->type || st.st_rdev != d->dev)
+                return brig_err(err, "the host's `%s` (%u:%u) is not the device asked for (%u:%u)", d->path,
+                                major(st.st_rdev), minor(st.st_rdev), major(d->dev), minor(d->dev));
+        target_fd = path_create_in_root(root_fd, d->path, PATH_FILE, 0644, err);
         if (target_fd < 0)
                 return target_fd;
-        return mount_bind_at(AT_FDCWD, d->path, false, 0, target_fd, err);
+        return mount_bind_at(host_fd, "", false, 0, target_fd, err);
 }
 
 /* mknod, replacing whatever else the image has at that name (a file, a symlink, another node). */

@@ -140,11 +140,16 @@ static int bind_open(int source_dfd, const char *source, bool recursive, brig_er
 {
         unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0) |
                          (*source == '\0' ? AT_EMPTY_PATH : 0);
-        int fd = open_tree(source_dfd, source, flags);
+        _cleanup_close_ int fd = open_tree(source_dfd, source, flags);
+        /* A clone is a peer of a shared source, and idmapped ones are cloned in the host's mount
+         * namespace: as a slave, nothing mounted on it in the container propagates to the host. */
+        struct mount_attr slave = { .propagation = MS_SLAVE };
 
         if (fd < 0)
                 return brig_syserr(err, "bind source `%s`", source);
-        return fd;
+        if (setattr(fd, &slave, recursive, err) < 0)
+                return -1;
+        return TAKE_FD(fd);
 }
 
 int mount_bind_at(int source_dfd, const char *source, bool recursive, uint64_t attr, int target_fd,

@@ -250,6 +250,34 @@ static bool path_has_dotdot(const char *path)
         return false;
 }
 
+/*
+ * In place, drop empty and "." components and a trailing slash ("/dev//./" -> "/dev"): the policy
+ * and the rootfs code compare these paths as strings, so one directory must have one spelling.
+ */
+static void path_squash(char *path)
+{
+        const char *in = path;
+        char *out = path;
+
+        while (*in != '\0') {
+                size_t len;
+
+                in += strspn(in, "/");
+                len = strcspn(in, "/");
+                if (len == 0 || (len == 1 && in[0] == '.')) {
+                        in += len;
+                        continue;
+                }
+                *out++ = '/';
+                memmove(out, in, len);
+                out += len;
+                in += len;
+        }
+        if (out == path)
+                *out++ = '/';
+        *out = '\0';
+}
+
 int json_as_abs_path(const cJSON *node, const struct jpath *at, char **ret, brig_error **err)
 {
         int r = json_as_string(node, at, ret, err);
@@ -269,6 +297,7 @@ int json_as_clean_abs_path(const cJSON *node, const struct jpath *at, char **ret
                 return r;
         if (path_has_dotdot(*ret))
                 return jpath_err(at, err, "must not contain `..` components, got `%s`", *ret);
+        path_squash(*ret);
         return 0;
 }
 

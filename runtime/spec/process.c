@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The `process` object: what runs in the container, as whom, with which limits. */
+#include <ctype.h>
 #include <linux/ioprio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,27 @@ static int parse_user(const cJSON *process, const struct jpath *process_at, stru
         return parse_additional_gids(user, &user_at, u, err);
 }
 
+/*
+ * libcap also takes numbers, any case and trailing junk ("CAP_sys_admin", "CAP_SYS_ADMIN,x"):
+ * only the exact upper-case name is accepted, so the policy's name lists cannot be sidestepped.
+ */
+static bool capability_name_canonical(const char *name, cap_value_t *ret)
+{
+        _cleanup_free_ char *canonical = NULL;
+        char *lower;
+
+        if (!str_has_prefix(name, "CAP_") || cap_from_name(name, ret) < 0)
+                return false;
+        lower = cap_to_name(*ret);
+        if (lower == NULL)
+                return false;
+        canonical = xstrdup(lower);
+        cap_free(lower);
+        for (char *c = canonical; *c != '\0'; c++)
+                *c = (char) toupper((unsigned char) *c);
+        return strcmp(canonical, name) == 0;
+}
+
 static int parse_capability_set(const cJSON *node, const struct jpath *at, const char *key, char ***ret,
                                 bool *has, brig_error **err)
 {
@@ -104,8 +126,7 @@ static int parse_capability_set(const cJSON *node, const struct jpath *at, const
                 const char *name = (*ret)[i];
                 cap_value_t value;
 
-                /* libcap also takes numbers and lower case; the spec wants CAP_ names. */
-                if (!str_has_prefix(name, "CAP_") || cap_from_name(name, &value) < 0)
+                if (!capability_name_canonical(name, &value))
                         return jpath_err(&item_at, err, "unknown capability `%s`", name);
         }
         return 0;

@@ -307,6 +307,23 @@ assert_no_cgroup_left() {
         done
 }
 
+@test "cgroups: a create refused in a later hierarchy takes back what it made in the others" {
+        brig_only
+        set_args true
+        # The hierarchy brig comes to last (mountinfo order) already has the container's cgroup.
+        local last mp
+        last=$(awk '$9 == "cgroup" || $9 == "cgroup2" { print $5 }' /proc/self/mountinfo | tail -1)
+        mkdir -p "$last$CG_PARENT/$ID"
+        brig create --bundle "$BUNDLE" "$ID"
+        assert_error "already exists"
+        for mp in $(cg_mounts); do
+                [ "$mp" = "$last" ] || [ ! -e "$mp$CG_PARENT" ] || fail "create left $mp$CG_PARENT behind"
+        done
+        [ -d "$last$CG_PARENT/$ID" ] || fail "create removed $last$CG_PARENT/$ID, which brig did not make"
+        rmdir "$last$CG_PARENT/$ID" "$last$CG_PARENT"
+        assert_host_clean "$ID"
+}
+
 @test "cgroups: bad values get a clear error and leave nothing behind" {
         set_args true
         set_resources '{"memory": {"limit": -5}}'

@@ -292,6 +292,16 @@ seccomp_profile() {
         assert_equal "$(stat -c %u:%g "$shared/by-root")" "$USERNS_UID:$USERNS_GID"
 }
 
+@test "user namespace: linux.devices binds the host node only when it is the device declared" {
+        brig_only
+        use_userns
+        # The policy judges devices by type and major:minor: a host /dev/kmsg (c 1:11) declared
+        # as c 1:3 must not be bound in under that disguise.
+        edit_config '.linux.devices = [{path: "/dev/kmsg", type: "c", major: 1, minor: 3, fileMode: 438}]'
+        refused_config 'linux.devices[0]'
+        assert_contains "$stderr" 'is not the device asked for'
+}
+
 # idmap_source: a host directory with a file owned by 0:0 and one by 1:1, printed.
 idmap_source() {
         local src=$TESTDIR/idmap-src
@@ -318,6 +328,30 @@ idmap_source() {
         assert_equal "${lines[1]}" 1001:2001
         # The same directory bound without idmap keeps the on-disk owner.
         assert_equal "${lines[2]}" 0:0
+}
+
+@test "idmapped bind mount of a shared host mount: mounts under it do not propagate to the host" {
+        brig_only # runc 1.1 ignores mount-level mappings
+        local src=$TESTDIR/shared-src
+        # Idmapped mounts are cloned in the host's mount namespace: from a shared mount, the clone
+        # would be a peer, and the tmpfs below would appear (and stay) on the host.
+        mkdir -p "$src"
+        mount -t tmpfs tmpfs "$src"
+        mount --make-shared "$src"
+        mkdir "$src/sub"
+        edit_config '.mounts += [{destination: "/srv", type: "bind", source: $src, options: ["bind", "idmap"],
+                                  uidMappings: [{containerID: 0, hostID: 1000, size: 2}],
+                                  gidMappings: [{containerID: 0, hostID: 2000, size: 2}]},
+                                 {destination: "/srv/sub", type: "tmpfs", source: "tmpfs", options: ["nosuid"]}]' \
+                --arg src "$src"
+        run_container sh -c 'grep -c " /srv/sub " /proc/self/mountinfo'
+        local leaked=0
+        grep -q " $src/sub " /proc/self/mountinfo && leaked=1
+        umount -l "$src/sub" 2>/dev/null || true
+        umount -l "$src"
+        assert_status 0
+        assert_equal "$output" 1
+        [ "$leaked" = 0 ] || fail "the container's tmpfs appeared on the host"
 }
 
 @test "idmapped bind mount inside a user namespace: the container's root owns the host's root files" {

@@ -704,7 +704,7 @@ TEST(spec_dotdot_lookalikes_allowed)
         _cleanup_error_ brig_error *err = NULL;
 
         ASSERT_OK(parse_patched("{'mounts': [{'destination': '/a/..b/c..//...'}]}", &spec, &err), err);
-        ASSERT_STREQ(spec->mounts[0].destination, "/a/..b/c..//...");
+        ASSERT_STREQ(spec->mounts[0].destination, "/a/..b/c../...");
 }
 
 TEST(spec_namespaces)
@@ -833,4 +833,34 @@ TEST(spec_device_file_mode_keeps_only_permissions)
                                 &spec, &err),
                   err);
         ASSERT_EQ_UINT(spec->linux->devices[0].file_mode, 0666);
+}
+
+/* libcap's cap_from_name also takes "CAP_sys_admin" and "CAP_SYS_ADMIN,x": the policy would not see them. */
+TEST(spec_capability_names_are_exact)
+{
+        ASSERT_PATCH_FAILS("{'process': {'capabilities': {'bounding': ['CAP_sys_admin']}}}",
+                           "config.json: process.capabilities.bounding[0]: unknown capability `CAP_sys_admin`");
+        ASSERT_PATCH_FAILS("{'process': {'capabilities': {'effective': ['CAP_CHOWN', 'CAP_SYS_ADMIN ']}}}",
+                           "config.json: process.capabilities.effective[1]: unknown capability `CAP_SYS_ADMIN `");
+        ASSERT_PATCH_FAILS("{'process': {'capabilities': {'permitted': ['CAP_SYS_ADMIN,CAP_CHOWN']}}}",
+                           "unknown capability `CAP_SYS_ADMIN,CAP_CHOWN`");
+}
+
+/* One directory, one spelling: the policy and the rootfs code compare destinations as strings. */
+TEST(spec_clean_paths_are_squashed)
+{
+        _cleanup_spec_ struct brig_spec *spec = NULL;
+        _cleanup_error_ brig_error *err = NULL;
+
+        ASSERT_OK(parse_patched("{'mounts': [{'destination': '/dev//./', 'type': 'bind', 'source': '/dev'},"
+                                "{'destination': '//', 'type': 'tmpfs'}, {'destination': '/.a/./b.', 'type': 'tmpfs'}],"
+                                "'linux': {'maskedPaths': ['/proc//kcore/'],"
+                                "'devices': [{'path': '/dev/./xnull', 'type': 'c', 'major': 1, 'minor': 3}]}}",
+                                &spec, &err),
+                  err);
+        ASSERT_STREQ(spec->mounts[0].destination, "/dev");
+        ASSERT_STREQ(spec->mounts[1].destination, "/");
+        ASSERT_STREQ(spec->mounts[2].destination, "/.a/b.");
+        ASSERT_STREQ(spec->linux->masked_paths[0], "/proc/kcore");
+        ASSERT_STREQ(spec->linux->devices[0].path, "/dev/xnull");
 }

@@ -37,6 +37,24 @@ int brig_log_init(const char *path, bool json, bool debug, brig_error **err)
         return 0;
 }
 
+/* logfmt quoting, as runc's text log: one line, with `"` and `\` escaped. */
+static char *text_quote(const char *msg)
+{
+        char *out = xmalloc0(2 * strlen(msg) + 1), *o = out;
+
+        for (const char *p = msg; *p != '\0'; p++) {
+                if (*p == '\n') {
+                        *o++ = '\\';
+                        *o++ = 'n';
+                        continue;
+                }
+                if (*p == '"' || *p == '\\')
+                        *o++ = '\\';
+                *o++ = *p;
+        }
+        return out;
+}
+
 static char *format_line(enum brig_log_level level, const char *msg)
 {
         _cleanup_free_ char *now = time_rfc3339_now(), *flat = NULL;
@@ -44,10 +62,7 @@ static char *format_line(enum brig_log_level level, const char *msg)
         char *line, *out;
 
         if (!sink.json) {
-                /* A text line stays one line. */
-                flat = xstrdup(msg);
-                for (char *p = strchr(flat, '\n'); p != NULL; p = strchr(p, '\n'))
-                        *p = ' ';
+                flat = text_quote(msg);
                 return xasprintf("time=\"%s\" level=%s msg=\"%s\"\n", now, level_names[level], flat);
         }
         o = cJSON_CreateObject();

@@ -18,6 +18,13 @@ int console_socket_connect(const char *path, int *ret_fd, brig_error **err);
  */
 int console_setup(int socket_fd, const struct spec_process *proc, brig_error **err);
 /* The same for a process `exec`'d into a running container: /dev/console stays the init's. */
+/*
+ * The runtime's side when it keeps the terminal itself (a foreground `run`/`exec` without
+ * --console-socket, as runc does): the master sent over sock, if one is waiting there; *ret = -1
+ * when none is (the process has no terminal).
+ */
+int console_recv_master(int sock, int *ret_master, brig_error **err);
+
 int console_setup_exec(int socket_fd, const struct spec_process *proc, brig_error **err);
 
 #endif

@@ -25,6 +25,9 @@ struct create_options {
         const char *bundle;         /* NULL: the current directory */
         const char *pid_file;
         const char *console_socket;
+        /* Set by a foreground run without --console-socket: the pty master goes to this socket. */
+        bool has_terminal_socket;
+        int terminal_socket;
         bool no_pivot;
         bool no_new_keyring;
         int preserve_fds;
@@ -55,8 +58,11 @@ struct exec_options {
 int container_exec(const struct runtime_options *rt, const char *id, const struct exec_options *opts,
                    int *ret_status, brig_error **err);
 
-/* Wait for a child, forwarding the signals a foreground runtime receives; status is 128+signal when killed. */
-int container_wait(pid_t pid, int *ret_status, brig_error **err);
+/*
+ * Wait for a child, forwarding the signals a foreground runtime receives; status is 128+signal when
+ * killed. With master >= 0 (the runtime kept the terminal), copy between our stdio and it meanwhile.
+ */
+int container_wait(pid_t pid, int master, int *ret_status, brig_error **err);
 
 /* Read a container's state and live status (no lock held afterwards). */
 int container_load(const struct runtime_options *rt, const char *id, struct container_state *ret,

@@ -92,6 +92,10 @@ static int check_console(const struct brig_spec *spec, const struct create_optio
         *ret_fd = -1;
         if (!spec->process->terminal)
                 return 0;
+        if (opts->has_terminal_socket) {
+                *ret_fd = fcntl(opts->terminal_socket, F_DUPFD_CLOEXEC, 3);
+                return *ret_fd < 0 ? brig_syserr(err, "dup the terminal socket") : 0;
+        }
         if (opts->console_socket == NULL)
                 return brig_err(err, "config.json: process.terminal: needs --console-socket to pass the terminal");
         return console_socket_connect(opts->console_socket, ret_fd, err);

@@ -204,6 +204,22 @@ static int spawn_exec(struct exec_child *c, struct brig_cgroup *cg, pid_t *ret_p
         return 0;
 }
 
+/* --console-socket, or in the foreground a socketpair whose other end keeps the terminal with us. */
+static int open_terminal_socket(const struct exec_options *o, int *ret_fd, int *ret_ours, brig_error **err)
+{
+        int sv[2];
+
+        if (o->console_socket != NULL)
+                return console_socket_connect(o->console_socket, ret_fd, err);
+        if (o->detach)
+                return brig_err(err, "exec: --tty --detach needs --console-socket to pass the terminal");
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+                return brig_syserr(err, "socketpair");
+        *ret_ours = sv[0];
+        *ret_fd = sv[1];
+        return 0;
+}
+
 static int open_container_cgroup(const struct container_state *st, struct brig_cgroup **ret, brig_error **err)
 {
         *ret = NULL;
@@ -240,7 +256,7 @@ int container_exec(const struct runtime_options *rt, const char *id, const struc
         _cleanup_spec_ struct brig_spec *spec = NULL;
         _cleanup_policy_ struct brig_policy *policy = NULL;
         _cleanup_cgroup_ struct brig_cgroup *cg = NULL;
-        _cleanup_close_ int console_fd = -1;
+        _cleanup_close_ int console_fd = -1, ours = -1, master = -1;
         struct container_state st = { 0 };
         struct exec_child child = { .opts = o, .sync_fd = -1, .console_fd = -1 };
         pid_t pid = 0;
@@ -248,12 +264,8 @@ int container_exec(const struct runtime_options *rt, const char *id, const struc
 
         *ret_status = 0;
         r = prepare_exec(rt, id, o, &st, &spec, &policy, err);
-        if (r == 0 && spec->process->terminal) {
-                if (o->console_socket == NULL)
-                        r = brig_err(err, "exec: --tty needs --console-socket to pass the terminal");
-                else
-                        r = console_socket_connect(o->console_socket, &console_fd, err);
-        }
+        if (r == 0 && spec->process->terminal)
+                r = open_terminal_socket(o, &console_fd, &ours, err);
         if (r == 0)
                 r = open_container_cgroup(&st, &cg, err);
         if (r == 0)
@@ -274,8 +286,10 @@ int container_exec(const struct runtime_options *rt, const char *id, const struc
                 waitpid(pid, NULL, 0);
                 r = -1;
         }
+        if (r == 0 && ours >= 0)
+                r = console_recv_master(ours, &master, err);
         if (r == 0 && !o->detach)
-                r = container_wait(pid, ret_status, err);
+                r = container_wait(pid, master, ret_status, err);
         state_release(&st);
         return r;
 }

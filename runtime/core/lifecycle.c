@@ -5,7 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -13,6 +13,7 @@
 
 #include "brig/cgroup.h"
 #include "brig/cleanup.h"
+#include "brig/console.h"
 #include "brig/container.h"
 #include "brig/hooks.h"
 #include "brig/log.h"
@@ -210,74 +211,36 @@ int container_delete(const struct runtime_options *rt, const char *id, bool forc
         return r;
 }
 
-/* Signals a foreground `run` receives are the workload's, as with runc. */
-static const int forwarded_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
-
-static int block_forwarded_signals(sigset_t *set, brig_error **err)
-{
-        sigemptyset(set);
-        for (size_t i = 0; i < ARRAY_SIZE(forwarded_signals); i++)
-                sigaddset(set, forwarded_signals[i]);
-        if (sigprocmask(SIG_BLOCK, set, NULL) < 0)
-                return brig_syserr(err, "block signals");
-        return 0;
-}
-
-static int exit_status_of(int wstatus)
-{
-        if (WIFSIGNALED(wstatus))
-                return 128 + WTERMSIG(wstatus);
-        return WEXITSTATUS(wstatus);
-}
-
-int container_wait(pid_t pid, int *ret_status, brig_error **err)
-{
-        _cleanup_close_ int pidfd = (int) syscall(SYS_pidfd_open, pid, 0), sfd = -1;
-        sigset_t set;
-        int wstatus;
-
-        if (pidfd < 0)
-                return brig_syserr(err, "pidfd_open");
-        if (block_forwarded_signals(&set, err) < 0)
-                return -1;
-        sfd = signalfd(-1, &set, SFD_CLOEXEC);
-        if (sfd < 0)
-                return brig_syserr(err, "signalfd");
-        for (;;) {
-                struct pollfd p[2] = { { .fd = pidfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
-                struct signalfd_siginfo si;
-
-                if (poll(p, 2, -1) < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return brig_syserr(err, "poll");
-                }
-                if (p[0].revents)
-                        break;
-                if (read(sfd, &si, sizeof(si)) == sizeof(si))
-                        syscall(SYS_pidfd_send_signal, pidfd, (int) si.ssi_signo, NULL, 0);
-        }
-        if (waitpid(pid, &wstatus, 0) < 0)
-                return brig_syserr(err, "wait for the container");
-        *ret_status = exit_status_of(wstatus);
-        return 0;
-}
-
 int container_run(const struct runtime_options *rt, const char *id, const struct create_options *opts,
                   bool detach, int *ret_status, brig_error **err)
 {
+        _cleanup_close_ int ours = -1, theirs = -1, master = -1;
+        struct create_options o = *opts;
         brig_error *ignored = NULL;
         pid_t pid;
         int r;
 
         *ret_status = 0;
-        if (container_create(rt, id, opts, &pid, err) < 0)
+        /* In the foreground without --console-socket, a terminal stays with us, as runc does. */
+        if (!detach && opts->console_socket == NULL) {
+                int sv[2];
+
+                if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+                        return brig_syserr(err, "socketpair");
+                ours = sv[0];
+                theirs = sv[1];
+                o.has_terminal_socket = true;
+                o.terminal_socket = theirs;
+        }
+        if (container_create(rt, id, &o, &pid, err) < 0)
                 return -1;
-        r = container_start(rt, id, err);
+        r = ours >= 0 ? console_recv_master(ours, &master, err) : 0;
+        if (r == 0)
+                r = container_start(rt, id, err);
         if (r == 0 && detach)
                 return 0;
         if (r == 0)
-                r = container_wait(pid, ret_status, err);
+                r = container_wait(pid, master, ret_status, err);
         /* A foreground run owns the container: it goes away with its workload. */
         if (container_delete(rt, id, true, &ignored) < 0)
                 brig_warn("%s", ignored->msg);

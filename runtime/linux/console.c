@@ -93,6 +93,38 @@ static int pty_set_size(int master, const struct spec_process *proc, brig_error 
         return 0;
 }
 
+int console_recv_master(int sock, int *ret_master, brig_error **err)
+{
+        char name[256];
+        struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) };
+        union {
+                struct cmsghdr align;
+                char buf[CMSG_SPACE(sizeof(int))];
+        } control;
+        struct msghdr msg = {
+                .msg_iov = &iov,
+                .msg_iovlen = 1,
+                .msg_control = control.buf,
+                .msg_controllen = sizeof(control.buf),
+        };
+        struct cmsghdr *cmsg;
+        ssize_t n;
+
+        *ret_master = -1;
+        /* The container sent it during setup, before it reported ready: nothing to wait for. */
+        n = recvmsg(sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+                return 0;
+        if (n < 0)
+                return brig_syserr(err, "receive the pty master");
+        cmsg = CMSG_FIRSTHDR(&msg);
+        if (cmsg == NULL || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS ||
+            cmsg->cmsg_len != CMSG_LEN(sizeof(int)))
+                return brig_err(err, "the container sent no pty master");
+        memcpy(ret_master, CMSG_DATA(cmsg), sizeof(int));
+        return 0;
+}
+
 /* One message: the pty name as payload and the master as SCM_RIGHTS, as runc sends it. */
 static int send_master(int socket_fd, int master, const char *name, brig_error **err)
 {

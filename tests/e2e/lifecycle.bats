@@ -401,3 +401,24 @@ with open(sys.argv[2], "wb") as f:
         assert_status 0
         [[ $output != *"sleep 999"* ]] || fail "the exec'd process outlived the failed exec: $output"
 }
+
+@test "a foreground run with process.terminal and no --console-socket keeps the terminal itself" {
+        edit_config '.process.terminal = true'
+        run_container sh -c 'tty; echo on-the-pty; exit 6'
+        assert_status 6
+        assert_contains "$output" /dev/pts/
+        assert_contains "$output" on-the-pty
+        assert_host_clean "$ID"
+}
+
+@test "a foreground exec --tty without --console-socket keeps the terminal itself" {
+        set_args sleep 1000
+        create_container "$ID"
+        brig start "$ID"
+        wait_for_status "$ID" running
+        brig exec --tty "$ID" sh -c 'tty; exit 4'
+        assert_status 4
+        assert_contains "$output" /dev/pts/
+        brig exec --tty --detach "$ID" true
+        assert_error "--console-socket"
+}

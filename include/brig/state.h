@@ -45,8 +45,11 @@ int state_validate_id(const char *id, brig_error **err);
 
 /* Make <root>/<id> (fails with "already exists"), locked. Returns the directory fd. */
 int state_dir_create(const char *root, const char *id, brig_error **err);
-/* Open and lock an existing <root>/<id> (fails with "does not exist"). */
-int state_dir_open(const char *root, const char *id, brig_error **err);
+/*
+ * Open an existing <root>/<id> (fails with "does not exist"), locked unless only reading: state.json
+ * is replaced atomically, so `state` and `list` need no lock and see a create in progress as "creating".
+ */
+int state_dir_open(const char *root, const char *id, bool lock, brig_error **err);
 /* Remove <root>/<id> and what it holds. */
 int state_dir_remove(const char *root, const char *id, brig_error **err);
 /* Whether <root>/<id> is there, without locking it. */

@@ -236,7 +236,7 @@ static int prepare_exec(const struct runtime_options *rt, const char *id, const 
 
         if (check_preserved_fds(o->preserve_fds, err) < 0)
                 return -1;
-        fd = state_dir_open(rt->root, id, err);
+        fd = state_dir_open(rt->root, id, true, err);
         if (fd < 0 || state_read(fd, id, st, err) < 0)
                 return -1;
         status = state_status(fd, st);

@@ -33,10 +33,10 @@ static void loaded_release(struct loaded *l)
         state_release(&l->st);
 }
 
-static int load_locked(const struct runtime_options *rt, const char *id, struct loaded *l, brig_error **err)
+static int load(const struct runtime_options *rt, const char *id, bool lock, struct loaded *l, brig_error **err)
 {
         *l = (struct loaded){ .fd = -1 };
-        l->fd = state_dir_open(rt->root, id, err);
+        l->fd = state_dir_open(rt->root, id, lock, err);
         if (l->fd < 0)
                 return -1;
         if (state_read(l->fd, id, &l->st, err) < 0)
@@ -50,7 +50,7 @@ int container_load(const struct runtime_options *rt, const char *id, struct cont
 {
         struct loaded l;
 
-        if (load_locked(rt, id, &l, err) < 0) {
+        if (load(rt, id, false, &l, err) < 0) {
                 loaded_release(&l);
                 return -1;
         }
@@ -108,7 +108,7 @@ static int start_locked(struct loaded *l, brig_error **err)
 int container_start(const struct runtime_options *rt, const char *id, brig_error **err)
 {
         struct loaded l;
-        int r = load_locked(rt, id, &l, err);
+        int r = load(rt, id, true, &l, err);
 
         if (r == 0)
                 r = start_locked(&l, err);
@@ -144,7 +144,7 @@ static int kill_all(const struct container_state *st, int sig, brig_error **err)
 int container_kill(const struct runtime_options *rt, const char *id, int sig, bool all, brig_error **err)
 {
         struct loaded l;
-        int r = load_locked(rt, id, &l, err);
+        int r = load(rt, id, true, &l, err);
 
         if (r == 0) {
                 if (l.status == STATUS_STOPPED || l.status == STATUS_CREATING)
@@ -199,7 +199,7 @@ int container_delete(const struct runtime_options *rt, const char *id, bool forc
                 return -1;
         if (force && !state_dir_exists(rt->root, id))
                 return 0;
-        r = load_locked(rt, id, &l, err);
+        r = load(rt, id, true, &l, err);
         if (r == 0) {
                 if ((l.status == STATUS_RUNNING || l.status == STATUS_PAUSED) && !force)
                         r = brig_err(err, "cannot delete container `%s`: it is %s (use --force)", id,

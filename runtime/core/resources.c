@@ -41,7 +41,7 @@ static bool status_in(enum container_status s, unsigned mask)
 static int lock_cgroup(const struct runtime_options *rt, const char *id, unsigned mask, const char *what,
                        struct locked_cgroup *l, brig_error **err)
 {
-        *l = (struct locked_cgroup){ .fd = state_dir_open(rt->root, id, err) };
+        *l = (struct locked_cgroup){ .fd = state_dir_open(rt->root, id, true, err) };
         if (l->fd < 0 || state_read(l->fd, id, &l->st, err) < 0)
                 return -1;
         l->status = state_status(l->fd, &l->st);

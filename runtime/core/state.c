@@ -65,7 +65,7 @@ int state_dir_create(const char *root, const char *id, brig_error **err)
         return TAKE_FD(fd);
 }
 
-int state_dir_open(const char *root, const char *id, brig_error **err)
+int state_dir_open(const char *root, const char *id, bool lock, brig_error **err)
 {
         _cleanup_free_ char *path = NULL;
         _cleanup_close_ int fd = -1;
@@ -79,6 +79,8 @@ int state_dir_open(const char *root, const char *id, brig_error **err)
                         return brig_err(err, "container `%s` does not exist", id);
                 return brig_syserr(err, "open state directory `%s`", path);
         }
+        if (!lock)
+                return TAKE_FD(fd);
         if (lock_dir(fd, id, err) < 0)
                 return -1;
         /* A concurrent delete may have removed it while we waited for the lock. */

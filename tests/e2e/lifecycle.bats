@@ -422,3 +422,18 @@ with open(sys.argv[2], "wb") as f:
         brig exec --tty --detach "$ID" true
         assert_error "--console-socket"
 }
+
+@test "state during a create in progress reports creating instead of waiting for it" {
+        brig_only
+        edit_config '.hooks.createRuntime = [{path: "/usr/bin/sleep", args: ["sleep", "3"]}]'
+        set_args true
+        brig_bg create --bundle "$BUNDLE" "$ID"
+        poll 5 test -d "$ROOT/$ID" || fail "the create did not start"
+        local t0=$SECONDS
+        brig state "$ID"
+        assert_status 0
+        [ $((SECONDS - t0)) -le 1 ] || fail "state waited for the create"
+        assert_equal "$(jq -r .status <<<"$output")" creating
+        wait "$bg_pid" || fail "the create failed: $(cat "$bg_out.stderr")"
+        assert_equal "$(container_field "$ID" status)" created
+}

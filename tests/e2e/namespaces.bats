@@ -28,6 +28,19 @@ teardown() { e2e_teardown; }
         assert_equal "$(echo $output)" "0 1 2 3"
 }
 
+@test "--preserve-fds N hands fds 3..N+2 to the workload, and only those" {
+        echo preserved-secret >"$TESTDIR/fd3"
+        set_args sh -c 'cat <&3; ls /proc/self/fd'
+        # Called directly: the brig helper closes fd 3 for every other test.
+        local out
+        out=$(timeout -k 5 "$E2E_TIMEOUT" "$BRIG" "${GLOBAL[@]}" run --preserve-fds 1 --bundle "$BUNDLE" "$ID" \
+                3<"$TESTDIR/fd3" 7<"$BUNDLE/config.json" </dev/null 2>&1) || fail "run failed: $out"
+        [[ $out == preserved-secret* ]] || fail "fd 3 did not reach the workload: $out"
+        # 0-2, the preserved 3, and 4 for ls's own directory: never the caller's fd 7.
+        assert_equal "$(echo $(tail -n +2 <<<"$out"))" "0 1 2 3 4"
+        assert_host_clean "$ID"
+}
+
 @test "the hostname comes from the config and the host's is untouched" {
         local before
         before=$(hostname)

@@ -40,6 +40,10 @@ ssize_t write_all(int fd, const void *buf, size_t len);
 ssize_t read_all(int fd, void *buf, size_t len);
 /* write_all for sockets: a peer that is gone is EPIPE, never SIGPIPE. */
 ssize_t send_all(int sock, const void *buf, size_t len);
+/* send_all with fd passed (SCM_RIGHTS) along with the first bytes. */
+ssize_t send_all_with_fd(int sock, const void *buf, size_t len, int fd);
+/* One recvmsg(flags) into buf; *ret_fd is the fd passed with it, or -1 when none came. */
+ssize_t recv_with_fd(int sock, void *buf, size_t len, int flags, int *ret_fd);
 
 /* Whole-file helpers relative to a directory fd (AT_FDCWD for paths). */
 int read_file_at(int dirfd, const char *path, char **ret_content, size_t *ret_len, brig_error **err);

@@ -16,6 +16,7 @@
 
 #include "brig/cleanup.h"
 #include "brig/console.h"
+#include "brig/util.h"
 
 int console_socket_connect(const char *path, int *ret_fd, brig_error **err)
 {
@@ -96,62 +97,22 @@ static int pty_set_size(int master, const struct spec_process *proc, brig_error 
 int console_recv_master(int sock, int *ret_master, brig_error **err)
 {
         char name[256];
-        struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) };
-        union {
-                struct cmsghdr align;
-                char buf[CMSG_SPACE(sizeof(int))];
-        } control;
-        struct msghdr msg = {
-                .msg_iov = &iov,
-                .msg_iovlen = 1,
-                .msg_control = control.buf,
-                .msg_controllen = sizeof(control.buf),
-        };
-        struct cmsghdr *cmsg;
-        ssize_t n;
-
-        *ret_master = -1;
         /* The container sent it during setup, before it reported ready: nothing to wait for. */
-        n = recvmsg(sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+        ssize_t n = recv_with_fd(sock, name, sizeof(name), MSG_DONTWAIT, ret_master);
+
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
                 return 0;
         if (n < 0)
                 return brig_syserr(err, "receive the pty master");
-        cmsg = CMSG_FIRSTHDR(&msg);
-        if (cmsg == NULL || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS ||
-            cmsg->cmsg_len != CMSG_LEN(sizeof(int)))
+        if (*ret_master < 0)
                 return brig_err(err, "the container sent no pty master");
-        memcpy(ret_master, CMSG_DATA(cmsg), sizeof(int));
         return 0;
 }
 
 /* One message: the pty name as payload and the master as SCM_RIGHTS, as runc sends it. */
 static int send_master(int socket_fd, int master, const char *name, brig_error **err)
 {
-        struct iovec iov = { .iov_base = (void *)name, .iov_len = strlen(name) };
-        union {
-                struct cmsghdr align;
-                char buf[CMSG_SPACE(sizeof(int))];
-        } control;
-        struct msghdr msg = {
-                .msg_iov = &iov,
-                .msg_iovlen = 1,
-                .msg_control = control.buf,
-                .msg_controllen = sizeof(control.buf),
-        };
-
-        memset(&control, 0, sizeof(control));
-        struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
-        cmsg->cmsg_level = SOL_SOCKET;
-        cmsg->cmsg_type = SCM_RIGHTS;
-        cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(cmsg), &master, sizeof(int));
-
-        ssize_t n;
-        do
-                n = sendmsg(socket_fd, &msg, MSG_NOSIGNAL);
-        while (n < 0 && errno == EINTR);
-        if (n < 0)
+        if (send_all_with_fd(socket_fd, name, strlen(name), master) < 0)
                 return brig_syserr(err, "send pty master over the console socket");
         return 0;
 }

@@ -462,38 +462,6 @@ static int process_state_message(const struct brig_seccomp *f, const char *state
 }
 
 /* The fd rides on the first chunk; a stream socket may take the rest in further sends. */
-static int send_with_fd(int sock, const char *buf, size_t len, int fd, brig_error **err)
-{
-        union {
-                char buf[CMSG_SPACE(sizeof(int))];
-                struct cmsghdr align;
-        } control = { 0 };
-        struct iovec iov;
-        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-                              .msg_controllen = sizeof(control.buf) };
-        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-        size_t done = 0;
-
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(c), &fd, sizeof(int));
-        while (done < len) {
-                ssize_t n;
-
-                iov = (struct iovec){ .iov_base = (char *) buf + done, .iov_len = len - done };
-                n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return brig_syserr(err, "linux.seccomp.listenerPath: send the notify fd");
-                done += (size_t) n;
-                msg.msg_control = NULL;
-                msg.msg_controllen = 0;
-        }
-        return 0;
-}
-
 int seccomp_filter_load(struct brig_seccomp *f, int listener_fd, const char *state_json, brig_error **err)
 {
         _cleanup_close_ int own_listener = -1, notify_fd = -1;
@@ -525,5 +493,7 @@ int seccomp_filter_load(struct brig_seccomp *f, int listener_fd, const char *sta
         notify_fd = seccomp_notify_fd(f->ctx);
         if (notify_fd < 0)
                 return brig_error_make(err, -notify_fd, "linux.seccomp: get the notify fd");
-        return send_with_fd(listener_fd, message, strlen(message), notify_fd, err);
+        if (send_all_with_fd(listener_fd, message, strlen(message), notify_fd) < 0)
+                return brig_syserr(err, "linux.seccomp.listenerPath: send the notify fd");
+        return 0;
 }

@@ -173,31 +173,84 @@ int parse_int(const char *s, int *ret)
         return 0;
 }
 
-static ssize_t write_loop(int fd, const void *buf, size_t len, bool is_socket)
+union fd_control {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int))];
+};
+
+/* sock >= 0 sends (MSG_NOSIGNAL), with fd_to_pass (>= 0) attached to the first chunk. */
+static ssize_t write_loop(int fd, const void *buf, size_t len, bool is_socket, int fd_to_pass)
 {
+        union fd_control control = { 0 };
+        struct iovec iov;
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
         const char *p = buf;
         size_t done = 0;
 
+        if (fd_to_pass >= 0) {
+                struct cmsghdr *c;
+
+                msg.msg_control = control.buf;
+                msg.msg_controllen = sizeof(control.buf);
+                c = CMSG_FIRSTHDR(&msg);
+                c->cmsg_level = SOL_SOCKET;
+                c->cmsg_type = SCM_RIGHTS;
+                c->cmsg_len = CMSG_LEN(sizeof(int));
+                memcpy(CMSG_DATA(c), &fd_to_pass, sizeof(int));
+        }
         while (done < len) {
-                ssize_t n = is_socket ? send(fd, p + done, len - done, MSG_NOSIGNAL) : write(fd, p + done, len - done);
+                ssize_t n;
+
+                iov = (struct iovec){ .iov_base = (char *) p + done, .iov_len = len - done };
+                n = is_socket ? sendmsg(fd, &msg, MSG_NOSIGNAL) : write(fd, p + done, len - done);
                 if (n < 0) {
                         if (errno == EINTR)
                                 continue;
                         return -1;
                 }
                 done += (size_t) n;
+                /* The fd went with the first bytes. */
+                msg.msg_control = NULL;
+                msg.msg_controllen = 0;
         }
         return (ssize_t) done;
 }
 
+ssize_t send_all_with_fd(int sock, const void *buf, size_t len, int fd)
+{
+        return write_loop(sock, buf, len, true, fd);
+}
+
+ssize_t recv_with_fd(int sock, void *buf, size_t len, int flags, int *ret_fd)
+{
+        union fd_control control;
+        struct iovec iov = { .iov_base = buf, .iov_len = len };
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                              .msg_controllen = sizeof(control.buf) };
+        struct cmsghdr *c;
+        ssize_t n;
+
+        *ret_fd = -1;
+        do
+                n = recvmsg(sock, &msg, flags | MSG_CMSG_CLOEXEC);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return -1;
+        c = CMSG_FIRSTHDR(&msg);
+        if (c != NULL && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+            c->cmsg_len == CMSG_LEN(sizeof(int)))
+                memcpy(ret_fd, CMSG_DATA(c), sizeof(int));
+        return n;
+}
+
 ssize_t write_all(int fd, const void *buf, size_t len)
 {
-        return write_loop(fd, buf, len, false);
+        return write_loop(fd, buf, len, false, -1);
 }
 
 ssize_t send_all(int sock, const void *buf, size_t len)
 {
-        return write_loop(sock, buf, len, true);
+        return write_loop(sock, buf, len, true, -1);
 }
 
 ssize_t read_all(int fd, void *buf, size_t len)

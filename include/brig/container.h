@@ -94,6 +94,8 @@ struct init_context {
         const char *id;
         const struct brig_spec *spec;
         const char *bundle;
+        const char *config_text; /* config.json as parsed, kept with the state */
+        size_t config_len;
         const char *rootfs;
         const struct create_options *opts;
         struct ns_plan ns;

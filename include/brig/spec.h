@@ -340,6 +340,8 @@ int spec_parse(const char *json, size_t len, const char *what, struct brig_spec 
  * here, once, so the policy judges the same path the mount uses, wherever brig was started.
  */
 int spec_load(const char *bundle, struct brig_spec **ret, brig_error **err);
+/* spec_load that also hands back the exact text it parsed (to keep the copy the policy judged). */
+int spec_load_text(const char *bundle, struct brig_spec **ret, char **ret_text, size_t *ret_len, brig_error **err);
 /* The same resolution, for a config parsed from elsewhere (the copy kept with the state). */
 void spec_resolve_bind_sources(struct brig_spec *spec, const char *bundle);
 void spec_free(struct brig_spec *spec);

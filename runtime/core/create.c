@@ -199,18 +199,6 @@ static void copy_annotations(const struct brig_spec *spec, struct container_stat
         st->n_annotations = spec->n_annotations;
 }
 
-/* Later hooks and `exec` need the config even when the bundle is gone: keep a copy with the state. */
-static int save_config(int state_fd, const char *bundle, brig_error **err)
-{
-        _cleanup_free_ char *path = NULL, *text = NULL;
-        size_t len;
-
-        path = xasprintf("%s/config.json", bundle);
-        if (read_file_at(AT_FDCWD, path, &text, &len, err) < 0)
-                return -1;
-        return write_file_atomic_at(state_fd, STATE_CONFIG, text, len, err);
-}
-
 static int create_in_state_dir(struct init_context *ctx, struct creation *c, struct container_state *st,
                                brig_error **err)
 {
@@ -226,7 +214,9 @@ static int create_in_state_dir(struct init_context *ctx, struct creation *c, str
                 return -1;
         if (spawn_init(ctx, c, &sync_fd, err) < 0 || drive_init(ctx, c, sync_fd, st, err) < 0)
                 return -1;
-        if (save_config(c->state_fd, ctx->bundle, err) < 0)
+        /* Later hooks and exec need the config even when the bundle is gone: the very text the policy
+         * judged, not the bundle's file as it is now. */
+        if (write_file_atomic_at(c->state_fd, STATE_CONFIG, ctx->config_text, ctx->config_len, err) < 0)
                 return -1;
         if (state_write(c->state_fd, st, err) < 0)
                 return -1;
@@ -270,7 +260,8 @@ int container_create(const struct runtime_options *rt, const char *id, const str
 {
         _cleanup_policy_ struct brig_policy *policy = NULL;
         _cleanup_spec_ struct brig_spec *spec = NULL;
-        _cleanup_free_ char *bundle = NULL, *rootfs = NULL;
+        _cleanup_free_ char *bundle = NULL, *rootfs = NULL, *config_text = NULL;
+        size_t config_len = 0;
         _cleanup_close_ int console_fd = -1, state_fd = -1;
         struct container_state st = { 0 };
         struct creation c = { .rt = rt, .id = id, .state_fd = -1 };
@@ -279,7 +270,7 @@ int container_create(const struct runtime_options *rt, const char *id, const str
 
         /* Everything that can be checked is checked before anything is made on the host. */
         if (state_validate_id(id, err) < 0 || check_preserved_fds(opts->preserve_fds, err) < 0 ||
-            resolve_bundle(opts->bundle, &bundle, err) < 0 || spec_load(bundle, &spec, err) < 0 ||
+            resolve_bundle(opts->bundle, &bundle, err) < 0 || spec_load_text(bundle, &spec, &config_text, &config_len, err) < 0 ||
             enforce_policy(rt, id, bundle, spec, &policy, err) < 0 ||
             prepare_seccomp_filters(rt, spec, policy, &ctx.seccomp, &ctx.seccomp_floor, err) < 0 ||
             resolve_rootfs(bundle, spec, &rootfs, err) < 0 || check_console(spec, opts, &console_fd, err) < 0 ||
@@ -292,6 +283,8 @@ int container_create(const struct runtime_options *rt, const char *id, const str
         c.state_fd = state_fd;
         ctx.spec = spec;
         ctx.bundle = bundle;
+        ctx.config_text = config_text;
+        ctx.config_len = config_len;
         ctx.rootfs = rootfs;
         ctx.state_fd = state_fd;
         ctx.console_fd = console_fd;

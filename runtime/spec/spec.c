@@ -108,7 +108,7 @@ void spec_resolve_bind_sources(struct brig_spec *spec, const char *bundle)
         }
 }
 
-int spec_load(const char *bundle, struct brig_spec **ret, brig_error **err)
+int spec_load_text(const char *bundle, struct brig_spec **ret, char **ret_text, size_t *ret_len, brig_error **err)
 {
         _cleanup_free_ char *abs = realpath(bundle, NULL), *path = NULL, *text = NULL;
         size_t len;
@@ -119,7 +119,16 @@ int spec_load(const char *bundle, struct brig_spec **ret, brig_error **err)
         if (read_file_at(AT_FDCWD, path, &text, &len, err) < 0 || spec_parse(text, len, "config.json", ret, err) < 0)
                 return -1;
         spec_resolve_bind_sources(*ret, abs);
+        if (ret_text != NULL) {
+                *ret_text = TAKE_PTR(text);
+                *ret_len = len;
+        }
         return 0;
+}
+
+int spec_load(const char *bundle, struct brig_spec **ret, brig_error **err)
+{
+        return spec_load_text(bundle, ret, NULL, NULL, err);
 }
 
 void spec_free(struct brig_spec *spec)

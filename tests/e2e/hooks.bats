@@ -67,3 +67,14 @@ audit_hook() {
         assert_contains "$stderr" "poststop"
         assert_host_clean "$ID"
 }
+
+@test "hooks: a config.json changed after create cannot add hooks the policy never judged" {
+        set_args true
+        create_container "$ID"
+        edit_config '.hooks.poststop = [{path: "/bin/sh", args: ["sh", "-c", "touch \($f)"]}]' \
+                --arg f "$TESTDIR/swapped-hook-ran"
+        brig delete "$ID"
+        assert_status 0
+        [ ! -e "$TESTDIR/swapped-hook-ran" ] || fail "delete ran a hook added to the bundle after create"
+        assert_host_clean "$ID"
+}
